@@ -1,0 +1,123 @@
+"""The scenario header (``scenario.yaml``), validated with pydantic."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from forceplan.domain.schema import INTENSITIES
+
+Intensity = Literal["peace", "low", "medium", "high"]
+
+DEFAULT_DOMAIN_WEIGHTS: dict[str, float] = {
+    "ammunition": 0.30,
+    "c2-radio": 0.20,
+    "datalink": 0.20,
+    "iff": 0.15,
+    "fuel": 0.10,
+    "uas-control": 0.05,
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class ObjectiveSettings(_Strict):
+    """How the planner trades shortfalls, interoperability and cost."""
+
+    mode: Literal["lexicographic", "weighted"] = Field(
+        "lexicographic",
+        description="lexicographic: shortfalls, then interoperability, then cost; "
+        "weighted: one weighted sum.",
+    )
+    shortfall_weight: float = Field(
+        1.0e4, ge=0, description="Weight per unit of shortfall (weighted mode)."
+    )
+    interoperability_weight: float = Field(
+        1.0e3,
+        ge=0,
+        description="Weight per capability point of interoperability above target (weighted mode).",
+    )
+    cost_weight: float = Field(1.0, ge=0, description="Weight per USD million spent.")
+    max_types_per_class: int | None = Field(
+        None, ge=1, description="Most distinct equipment types in service per class and period."
+    )
+    type_penalty: float = Field(
+        0.0, ge=0, description="Penalty (USD million equivalent) per type in service per period."
+    )
+
+
+class InteroperabilitySettings(_Strict):
+    """How a type's interoperability score is computed from its standards."""
+
+    domain_weights: dict[str, float] = Field(
+        default_factory=lambda: dict(DEFAULT_DOMAIN_WEIGHTS),
+        description="Weight of each standards domain in the per-type score.",
+    )
+
+    @field_validator("domain_weights")
+    @classmethod
+    def _weights_positive(cls, v: dict[str, float]) -> dict[str, float]:
+        bad = [k for k, w in v.items() if w < 0]
+        if bad:
+            raise ValueError(f"domain weights must be >= 0; negative for {', '.join(bad)}")
+        if v and sum(v.values()) <= 0:
+            raise ValueError("domain weights must not all be zero")
+        return v
+
+
+class SolverSettings(_Strict):
+    """Solver options; command-line flags override them."""
+
+    name: str = Field("highs", description="Solver linopy should use.")
+    time_limit: float = Field(600.0, gt=0, description="Time limit in seconds.")
+    gap: float = Field(0.01, ge=0, le=1, description="Relative MIP gap at which to stop.")
+    threads: int | None = Field(None, ge=1, description="Solver threads (empty: solver default).")
+
+
+class ScenarioHeader(_Strict):
+    """The scenario header: name, horizon, war intensity and settings.
+
+    Examples
+    --------
+    >>> h = ScenarioHeader(name="x", start_year=2026, periods=3, intensity=["high"] * 3)
+    >>> h.period_labels
+    [2026, 2027, 2028]
+    """
+
+    name: str = Field(..., min_length=1, description="Scenario name.")
+    description: str = Field("", description="What the scenario represents.")
+    notional: bool = Field(
+        True, description="True when the data are notional (every report then says so)."
+    )
+    start_year: int = Field(..., ge=1900, le=2200, description="Calendar year of the first period.")
+    periods: int = Field(..., ge=1, le=200, description="Number of periods in the horizon.")
+    period_length: int = Field(1, ge=1, le=10, description="Length of a period in years.")
+    currency: str = Field("USD million", description="Unit of every money figure.")
+    intensity: list[Intensity] = Field(
+        ..., description="War intensity per period (peace, low, medium, high), one per period."
+    )
+    objective: ObjectiveSettings = Field(default_factory=ObjectiveSettings)  # type: ignore[arg-type]
+    interoperability: InteroperabilitySettings = Field(default_factory=InteroperabilitySettings)
+    solver: SolverSettings = Field(default_factory=SolverSettings)  # type: ignore[arg-type]
+
+    @model_validator(mode="after")
+    def _intensity_per_period(self) -> ScenarioHeader:
+        if len(self.intensity) != self.periods:
+            raise ValueError(
+                f"intensity lists {len(self.intensity)} value(s) but the horizon has "
+                f"{self.periods} period(s); give one of {', '.join(INTENSITIES)} per period"
+            )
+        return self
+
+    @property
+    def period_labels(self) -> list[int]:
+        """Label of each period: the calendar year it starts in."""
+        return [self.start_year + i * self.period_length for i in range(self.periods)]
+
+    @property
+    def end_year(self) -> int:
+        """Label of the last period."""
+        return self.period_labels[-1]

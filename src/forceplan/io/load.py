@@ -1,0 +1,164 @@
+"""Load a scenario from a CSV folder or an Excel workbook, validating everything."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from forceplan.domain.scenario import Scenario
+from forceplan.domain.schema import schemas
+from forceplan.exceptions import ScenarioError
+from forceplan.io.csv_folder import SourceData, read_folder
+from forceplan.io.excel import read_workbook
+from forceplan.validate.columns import ParsedTable, parse_table
+from forceplan.validate.header import validate_header
+from forceplan.validate.problems import Problem, sort_problems
+from forceplan.validate.rules import RULES, Context
+
+log = logging.getLogger(__name__)
+
+
+def read_source(path: Path | str) -> SourceData:
+    """Read a scenario folder or ``.xlsx`` workbook into raw tables (no validation)."""
+    path = Path(path)
+    if path.is_dir():
+        return read_folder(path)
+    if path.is_file():
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            return read_workbook(path, path.name)
+        if path.name == "scenario.yaml":
+            return read_folder(path.parent)
+        return SourceData(
+            None,
+            path.name,
+            None,
+            {},
+            {},
+            [
+                Problem(
+                    "error",
+                    "not-a-scenario",
+                    f"{path.name} is neither a scenario folder nor an .xlsx workbook.",
+                    "pass the folder holding scenario.yaml and the table CSVs, or an .xlsx "
+                    "workbook.",
+                    file=path.name,
+                )
+            ],
+        )
+    return SourceData(
+        None,
+        str(path),
+        None,
+        {},
+        {},
+        [
+            Problem(
+                "error",
+                "not-found",
+                f"{path} does not exist.",
+                "check the path; `forceplan example DIR` writes the notional scenario.",
+                file=str(path),
+            )
+        ],
+    )
+
+
+def check_source(source: SourceData, rules: bool = True) -> tuple[Scenario | None, list[Problem]]:
+    """Parse and validate raw source data.
+
+    Returns
+    -------
+    Scenario or None, list of Problem
+        The scenario when no problem is an error (it carries the warnings), and
+        every problem found, sorted.
+    """
+    problems = list(source.problems)
+    header = None
+    header_unreadable = any(
+        p.file == source.header_file and p.sheet == source.header_sheet and p.severity == "error"
+        and p.rule in ("file-missing", "sheet-missing", "header-format", "encoding", "not-excel",
+                       "not-a-scenario", "not-found")
+        for p in problems
+    )
+    if not header_unreadable:
+        header, hp = validate_header(
+            source.header_data, source.header_file, source.header_sheet, source.header_lines
+        )
+        problems += hp
+    periods = header.period_labels if header is not None else None
+    parsed: dict[str, ParsedTable] = {}
+    for name, schema in schemas().items():
+        raw = source.tables.get(name)
+        if raw is None:
+            continue
+        pt, probs = parse_table(raw, schema, periods)
+        parsed[name] = pt
+        problems += probs
+    if rules and len(parsed) == len(schemas()):
+        ctx = Context(header, parsed, source.header_file, source.header_sheet)
+        for rule in RULES:
+            problems += rule(ctx)
+    problems = sort_problems(_dedupe(problems))
+    if header is None or any(p.severity == "error" for p in problems):
+        return None, problems
+    scenario = Scenario(
+        header=header,
+        tables={n: pt.frame for n, pt in parsed.items()},
+        warnings=[p for p in problems if p.severity == "warning"],
+    )
+    return scenario, problems
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen = set()
+    out = []
+    for p in problems:
+        if p in seen:
+            continue
+        seen.add(p)
+        out.append(p)
+    return out
+
+
+def validate_path(path: Path | str) -> tuple[Scenario | None, list[Problem]]:
+    """Read and validate a scenario; never raises for bad input."""
+    source = read_source(path)
+    scenario, problems = check_source(source)
+    if scenario is not None:
+        scenario.origin = str(path)
+    return scenario, problems
+
+
+def load_scenario(path: Path | str) -> Scenario:
+    """Load and validate a scenario folder or Excel workbook.
+
+    Parameters
+    ----------
+    path
+        A folder with ``scenario.yaml`` and one CSV per table, or an ``.xlsx``
+        workbook with a ``scenario`` sheet and one sheet per table.
+
+    Returns
+    -------
+    Scenario
+        The validated scenario; warnings are in ``scenario.warnings``.
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found, when any is an error.
+
+    Examples
+    --------
+    >>> import forceplan, tempfile
+    >>> d = tempfile.mkdtemp()
+    >>> _ = forceplan.examples.write_notional(d + "/s")
+    >>> forceplan.load_scenario(d + "/s").header.periods
+    10
+    """
+    scenario, problems = validate_path(path)
+    if scenario is None:
+        raise ScenarioError(problems)
+    for w in scenario.warnings:
+        log.warning("%s", w.describe())
+    return scenario

@@ -1,0 +1,1 @@
+"""Synthetic scenario generator (placeholder, replaced below)."""

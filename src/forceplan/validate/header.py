@@ -1,0 +1,78 @@
+"""Validate the scenario header (``scenario.yaml`` or the workbook's ``scenario`` sheet)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from forceplan.domain.header import ScenarioHeader
+from forceplan.validate.problems import Problem
+
+
+def _field_help(loc: tuple[Any, ...]) -> str:
+    model: Any = ScenarioHeader
+    info = None
+    for part in loc:
+        fields = getattr(model, "model_fields", None)
+        if not fields or part not in fields:
+            break
+        info = fields[part]
+        model = info.annotation
+    return info.description or "" if info is not None else ""
+
+
+def validate_header(
+    data: Any, file: str, sheet: str | None = None, lines: dict[str, int] | None = None
+) -> tuple[ScenarioHeader | None, list[Problem]]:
+    """Validate header data, mapping each pydantic error to a located problem.
+
+    Parameters
+    ----------
+    data
+        The parsed YAML mapping (or the mapping rebuilt from the header sheet).
+    file, sheet
+        Where the header came from.
+    lines
+        Dotted key -> line (YAML) or row (sheet) number, for locations.
+    """
+    lines = lines or {}
+    if not isinstance(data, dict):
+        return None, [
+            Problem(
+                "error",
+                "header-format",
+                "the header is not a mapping of settings (name: ..., start_year: ..., ...).",
+                "write scenario.yaml as 'key: value' lines; see docs/scenario-format.md.",
+                file=file,
+                sheet=sheet,
+                row=1,
+            )
+        ]
+    try:
+        return ScenarioHeader.model_validate(data), []
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            key = ".".join(str(p) for p in loc if not isinstance(p, int)) or "(header)"
+            row = None
+            for depth in range(len(loc), 0, -1):
+                k = ".".join(str(p) for p in loc[:depth] if not isinstance(p, int))
+                if k in lines:
+                    row = lines[k]
+                    break
+            msg = err["msg"]
+            if err["type"] == "missing":
+                message = f"setting '{key}' is missing."
+                fix = f"add '{key}': {_field_help(loc)}"
+            elif err["type"] == "extra_forbidden":
+                message = f"setting '{key}' is not known."
+                fix = "remove it or check its spelling (see docs/scenario-format.md)."
+            else:
+                message = f"setting '{key}' is invalid: {msg}."
+                fix = _field_help(loc) or "see docs/scenario-format.md."
+            problems.append(
+                Problem("error", "header", message, fix, file=file, sheet=sheet, row=row, column=key)
+            )
+        return None, problems
