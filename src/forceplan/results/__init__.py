@@ -1,0 +1,1 @@
+"""Plan results: tables, run folder contract, explanations."""

@@ -1,0 +1,53 @@
+"""The run folder contract: table names and their columns (keep these; add freely).
+
+Every plan table has these columns first, in this order; more may follow.
+``period`` columns hold the period label (calendar year for yearly periods).
+"""
+
+from __future__ import annotations
+
+PLAN_TABLES: dict[str, list[str]] = {
+    "stock": ["period", "equipment", "quantity"],
+    "deliveries": [
+        "period_ordered",
+        "period_delivered",
+        "equipment",
+        "source",
+        "quantity",
+        "cost",
+    ],
+    "retirements": ["period", "equipment", "quantity"],
+    "losses": ["period", "equipment", "quantity"],
+    "upgrades": [
+        "period_started",
+        "period_completed",
+        "from_equipment",
+        "to_equipment",
+        "quantity",
+        "cost",
+    ],
+    "ammunition": ["period", "munition", "opening", "supply", "consumption", "closing", "shortfall"],
+    "ammunition_supply": ["period", "munition", "supplier", "quantity", "cost"],
+    "lines": [
+        "period",
+        "line",
+        "capacity",
+        "output",
+        "expansions_ordered",
+        "expansions_online",
+        "expansion_cost",
+    ],
+    "donors": ["period", "donor", "item", "stock", "donated", "replenished", "minimum"],
+    "budgets": ["period", "stream", "available", "spent"],  # + one column per use
+    "capability": ["period", "role", "capability", "floor", "shortfall"],
+    "interoperability": ["period", "index", "target", "shortfall"],
+    "training": ["period", "pipeline", "capacity", "used"],
+    "shortfalls": ["constraint", "coordinates", "amount", "unit", "text"],
+}
+"""Table name (file ``plan/<name>.csv``) -> its contractual leading columns."""
+
+BUDGET_USES = ("acquisition", "operation", "upgrade", "expansion", "replenishment", "ammunition")
+"""The per-use columns of ``plan/budgets.csv``, after the contractual ones."""
+
+STATUSES = ("optimal", "time_limit", "infeasible", "error")
+"""Honest solve statuses."""
