@@ -299,9 +299,7 @@ def _check_keys(
     dup = keyframe.duplicated(keep="first").to_numpy()
     if not dup.any():
         return []
-    first_row = {}
-    for i, tup in enumerate(keyframe.itertuples(index=False, name=None)):
-        first_row.setdefault(tup, int(rows[i]))
+    first_row = pd.Series(rows).groupby([keyframe[k] for k in key], sort=False).transform("first")
     problems = []
     for i in np.flatnonzero(dup):
         tup = tuple(keyframe.iloc[i])
@@ -310,7 +308,7 @@ def _check_keys(
             raw.problem(
                 "duplicate-id" if len(key) == 1 else "duplicate-key",
                 f"duplicate {'id' if len(key) == 1 else 'key'} ({label}): row "
-                f"{first_row[tup]} already has it.",
+                f"{int(first_row.iloc[i])} already has it.",
                 "give each row a unique "
                 + ("id" if len(key) == 1 else "combination of " + ", ".join(key))
                 + ", or merge the two rows.",
