@@ -21,7 +21,7 @@ DEFAULT_DOMAIN_WEIGHTS: dict[str, float] = {
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, str_strip_whitespace=True)
 
 
 class ObjectiveSettings(_Strict):

@@ -98,7 +98,7 @@ def check_source(source: SourceData, rules: bool = True) -> tuple[Scenario | Non
         ctx = Context(header, parsed, source.header_file, source.header_sheet)
         for rule in RULES:
             problems += rule(ctx)
-    problems = sort_problems(_dedupe(problems))
+    problems = sort_problems(_dedupe(_drop_consequences(source, problems)))
     if header is None or any(p.severity == "error" for p in problems):
         return None, problems
     scenario = Scenario(
@@ -107,6 +107,32 @@ def check_source(source: SourceData, rules: bool = True) -> tuple[Scenario | Non
         warnings=[p for p in problems if p.severity == "warning"],
     )
     return scenario, problems
+
+
+def _drop_consequences(source: SourceData, problems: list[Problem]) -> list[Problem]:
+    """Drop later problems that only restate a formula-cell error at the same place.
+
+    A formula cell is read as empty, so it is not also reported as a missing value
+    at the same cell; a header setting whose value is a formula is not also
+    reported as missing or invalid on the same row.
+    """
+    read = [p for p in source.problems if p.rule == "formula-cell" and p.row is not None]
+    cells = {(p.file, p.sheet, p.row, p.column) for p in read if p.column is not None}
+    header_rows = {
+        p.row for p in read if p.file == source.header_file and p.sheet == source.header_sheet
+    }
+    n = len(source.problems)
+    return problems[:n] + [
+        p
+        for p in problems[n:]
+        if (p.file, p.sheet, p.row, p.column) not in cells
+        and not (
+            p.rule == "header"
+            and p.file == source.header_file
+            and p.sheet == source.header_sheet
+            and p.row in header_rows
+        )
+    ]
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:

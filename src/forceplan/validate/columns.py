@@ -118,6 +118,8 @@ def parse_table(
                 )
             text = pd.Series([""] * n, dtype=object)
         values, col_problems = _parse_column(raw, column, text, rows, periods)
+        if column.name not in seen:  # reported once as column-missing, not once per row
+            col_problems = [p for p in col_problems if p.rule != "value-missing"]
         problems += col_problems
         data[column.name] = values
     frame = pd.DataFrame(data, index=pd.RangeIndex(n))
@@ -153,9 +155,9 @@ def _parse_column(
     if column.type in ("id", "string", "enum"):
         values = text.astype(object)
         if column.type == "id":
-            spaced = (~empty) & (stripped.str.contains(r"\s", regex=True) | (stripped != text)).to_numpy(
-                dtype=bool
-            )
+            spaced = (~empty) & (
+                stripped.str.contains(r"\s", regex=True) | (stripped != text)
+            ).to_numpy(dtype=bool)
             for r, v in zip(rows[spaced], values[spaced], strict=True):
                 problems.append(
                     raw.problem(
@@ -268,7 +270,11 @@ def _parse_column(
                     "period-outside-horizon",
                     f"period {_fmt(v)} is not a period of the horizon "
                     f"({periods[0]}..{periods[-1]}"
-                    + (f", every {periods[1] - periods[0]} years" if len(periods) > 1 and periods[1] - periods[0] > 1 else "")
+                    + (
+                        f", every {periods[1] - periods[0]} years"
+                        if len(periods) > 1 and periods[1] - periods[0] > 1
+                        else ""
+                    )
                     + ").",
                     "use the label (calendar year) of a period in the horizon set in "
                     "scenario.yaml, or extend the horizon.",

@@ -22,6 +22,17 @@ def _field_help(loc: tuple[Any, ...]) -> str:
     return info.description or "" if info is not None else ""
 
 
+def _model_error_field(msg: str) -> tuple[str, ...]:
+    """The setting a model-level error is about: the field its message starts with.
+
+    Model validators (e.g. intensity vs periods) raise without a location; their
+    messages start with the setting they are about, which then locates the problem.
+    """
+    words = msg.removeprefix("Value error, ").split()
+    first = words[0] if words else ""
+    return (first,) if first in ScenarioHeader.model_fields else ()
+
+
 def validate_header(
     data: Any, file: str, sheet: str | None = None, lines: dict[str, int] | None = None
 ) -> tuple[ScenarioHeader | None, list[Problem]]:
@@ -54,7 +65,7 @@ def validate_header(
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            loc = tuple(err["loc"])
+            loc = tuple(err["loc"]) or _model_error_field(str(err["msg"]))
             key = ".".join(str(p) for p in loc if not isinstance(p, int)) or "(header)"
             row = None
             for depth in range(len(loc), 0, -1):
@@ -71,8 +82,67 @@ def validate_header(
                 fix = "remove it or check its spelling (see docs/scenario-format.md)."
             else:
                 message = f"setting '{key}' is invalid: {msg}."
-                fix = _field_help(loc) or "see docs/scenario-format.md."
+                helptext = _field_help(loc)
+                fix = (
+                    f"enter a valid value ({helptext[0].lower() + helptext[1:]})"
+                    if helptext
+                    else "see docs/scenario-format.md."
+                )
             problems.append(
-                Problem("error", "header", message, fix, file=file, sheet=sheet, row=row, column=key)
+                Problem(
+                    "error",
+                    "header",
+                    message,
+                    fix,
+                    file=file,
+                    sheet=sheet,
+                    row=row,
+                    column=key,
+                    # in the header sheet: the setting's name (A) or its value (B)
+                    cell=(
+                        f"{'A' if err['type'] == 'extra_forbidden' else 'B'}{row}"
+                        if sheet is not None and row is not None
+                        else None
+                    ),
+                )
             )
+        problems += _intensity_length(data, problems, file, sheet, lines)
         return None, problems
+
+
+def _intensity_length(
+    data: dict[str, Any],
+    found: list[Problem],
+    file: str,
+    sheet: str | None,
+    lines: dict[str, int],
+) -> list[Problem]:
+    """Report an intensity list of the wrong length even when other settings fail.
+
+    pydantic skips model-level checks once a field fails; this keeps every
+    problem in one report.
+    """
+    periods, intensity = data.get("periods"), data.get("intensity")
+    if any(p.column in ("intensity", "periods") for p in found) or not isinstance(intensity, list):
+        return []
+    try:
+        n = int(periods)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return []
+    if len(intensity) == n:
+        return []
+    row = lines.get("intensity")
+    return [
+        Problem(
+            "error",
+            "header",
+            f"setting 'intensity' lists {len(intensity)} value(s) but the horizon has {n} "
+            "period(s).",
+            "give one of peace, low, medium, high per period.",
+            file=file,
+            sheet=sheet,
+            row=row,
+            column="intensity",
+            cell=f"B{row}" if sheet is not None and row is not None else None,
+        )
+    ]

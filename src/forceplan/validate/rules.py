@@ -131,8 +131,12 @@ def period_ranges(ctx: Context) -> list[Problem]:
 
 def units_consistent(ctx: Context) -> list[Problem]:
     """Quantities of an item are stated in the item's unit everywhere."""
-    units = dict(zip(ctx.frame("equipment")["id"], ["units"] * len(ctx.frame("equipment")), strict=True))
+    units = dict(
+        zip(ctx.frame("equipment")["id"], ["units"] * len(ctx.frame("equipment")), strict=True)
+    )
     units.update(zip(ctx.frame("munitions")["id"], ctx.frame("munitions")["unit"], strict=True))
+    for clash in set(ctx.frame("equipment")["id"]) & set(ctx.frame("munitions")["id"]):
+        del units[clash]  # ambiguous id: reported by items_unique_across_tables
     problems = []
     for table, item_col in (("sources", "item"), ("lines", "product"), ("donors", "item")):
         frame = ctx.frame(table)
@@ -159,7 +163,8 @@ def munitions_supplied(ctx: Context) -> list[Problem]:
     """Every munition some equipment fires has at least one supply (line, source or donor)."""
     em = ctx.frame("equipment_munitions")
     use_cols = [c for c in em.columns if c.startswith("use_")]
-    used = em.loc[em[use_cols].fillna(0).sum(axis=1) > 0]
+    known = em["munition"].isin(ctx.frame("munitions")["id"])  # unknown ids: see references
+    used = em.loc[(em[use_cols].fillna(0).sum(axis=1) > 0) & known]
     supplied = (
         set(ctx.frame("lines")["product"])
         | set(ctx.frame("sources")["item"])
@@ -370,8 +375,7 @@ def domain_weights_known(ctx: Context) -> list[Problem]:
         Problem(
             "error",
             "header",
-            f"interoperability.domain_weights names unknown domain '{d}'."
-            + suggest(d, allowed),
+            f"interoperability.domain_weights names unknown domain '{d}'." + suggest(d, allowed),
             f"use domains from: {', '.join(sorted(allowed))}.",
             file=ctx.header_file,
             sheet=ctx.header_sheet,
