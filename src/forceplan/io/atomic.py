@@ -12,6 +12,12 @@ from pathlib import Path
 from forceplan.exceptions import RunFolderError
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_dir(dest: Path | str, overwrite: bool = False) -> Iterator[Path]:
     """Yield a temporary folder next to *dest*; on success move it to *dest* whole.
@@ -36,6 +42,7 @@ def atomic_dir(dest: Path | str, overwrite: bool = False) -> Iterator[Path]:
         )
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent))
+    tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it private; a run folder is a normal folder
     try:
         yield tmp
         if dest.exists():
@@ -58,6 +65,7 @@ def atomic_file(dest: Path | str) -> Iterator[Path]:
     fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     os.close(fd)
     tmp = Path(name)
+    tmp.chmod(0o666 & ~_umask())  # mkstemp makes it private; the result is a normal file
     try:
         yield tmp
         os.replace(tmp, dest)

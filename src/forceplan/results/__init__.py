@@ -1,1 +1,5 @@
-"""Plan results: tables, run folder contract, explanations."""
+"""Plan results: tables, run folder contract, explanations, comparison of runs."""
+
+from forceplan.results.compare import PlanCollection
+
+__all__ = ["PlanCollection"]
