@@ -1,0 +1,180 @@
+"""The report's sections in words: overview, shortfalls and binding constraints.
+
+These functions return plain sentences (no markup); :mod:`forceplan.report.html`
+escapes and lays them out.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from forceplan.report.data import ReportData
+
+FAMILY_TITLES: dict[str, str] = {
+    "capability": "Capability floors",
+    "interop": "Interoperability target",
+    "ammo": "Ammunition coverage",
+    "donor": "Donor stockpiles",
+    "budget": "Budgets",
+    "training": "Training pipelines",
+    "line": "Production lines",
+    "supply": "Supply sources",
+    "upgrade": "Upgrades",
+    "stock": "Stock",
+    "diversity": "Equipment diversity",
+}
+"""Heading of each constraint family (the part of a constraint name before ``-``)."""
+
+BINDING_SHOWN = 25
+"""Most binding constraints listed by name; the rest are counted."""
+
+
+@dataclass
+class Section:
+    """A group of sentences under one heading."""
+
+    title: str
+    lines: list[str] = field(default_factory=list)
+
+
+def family_of(constraint: str) -> str:
+    """The constraint family of a model name, e.g. ``'capability-floor'`` -> ``'capability'``."""
+    return constraint.split("-", 1)[0]
+
+
+def family_title(family: str) -> str:
+    """Heading of a constraint family (the family name, capitalised, when unknown)."""
+    return FAMILY_TITLES.get(family, family.replace("_", " ").capitalize())
+
+
+def fmt(value: float, digits: int = 1) -> str:
+    """A number for prose: thousands separators, *digits* decimals, trailing zeros dropped.
+
+    Examples
+    --------
+    >>> fmt(12345.678)
+    '12,345.7'
+    >>> fmt(14.0)
+    '14'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    text = f"{value:,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _fallback_shortfall(row: pd.Series) -> str:
+    return (
+        f"{row['constraint']}[{row['coordinates']}] is short by {fmt(float(row['amount']))} "
+        f"{row['unit']}".rstrip()
+    )
+
+
+def shortfall_sections(data: ReportData) -> list[Section]:
+    """Shortfalls in words, grouped by constraint family (empty list when there are none)."""
+    frame = data.plan["shortfalls"]
+    if frame.empty:
+        return []
+    frame = frame.assign(
+        family=frame["constraint"].map(family_of),
+        sentence=frame["text"].where(frame["text"].str.strip() != "", None),
+    )
+    missing = frame["sentence"].isna()
+    if missing.any():
+        frame.loc[missing, "sentence"] = frame.loc[missing].apply(_fallback_shortfall, axis=1)
+    order = list(dict.fromkeys(frame["family"]))
+    return [
+        Section(family_title(f), frame.loc[frame["family"] == f, "sentence"].astype(str).tolist())
+        for f in order
+    ]
+
+
+def _fallback_binding(row: pd.Series) -> str:
+    return (
+        f"{row['constraint']}[{row['coordinates']}] binds: one more unit is worth "
+        f"{fmt(float(row['dual']), 3)} {row['unit']}".rstrip()
+    )
+
+
+def binding_lines(data: ReportData) -> tuple[list[str], int] | None:
+    """The binding constraints in words, strongest first.
+
+    Returns
+    -------
+    tuple of (list of str, int) or None
+        The sentences of the :data:`BINDING_SHOWN` constraints with the largest
+        absolute dual and how many more there are; ``None`` when the run has no
+        ``plan/binding.csv``.
+    """
+    frame = data.binding
+    if frame is None:
+        return None
+    frame = frame.assign(strength=frame["dual"].abs()).sort_values(
+        "strength", ascending=False, kind="stable"
+    )
+    shown = frame.head(BINDING_SHOWN)
+    sentences = [
+        text if text.strip() else _fallback_binding(row)
+        for text, (_, row) in zip(shown["text"], shown.iterrows(), strict=True)
+    ]
+    return sentences, len(frame) - len(shown)
+
+
+def _status_sentence(summary: dict[str, Any]) -> str:
+    status = str(summary.get("status", "unknown"))
+    solver = summary.get("solver", {}) or {}
+    who = f"{solver.get('name', 'the solver')} {solver.get('version', '')}".strip()
+    gap = summary.get("gap")
+    if status == "optimal":
+        return f"{who} found an optimal plan."
+    if status == "time_limit":
+        within = f" (relative gap {gap:.2%})" if isinstance(gap, int | float) else ""
+        return f"{who} stopped at its time limit; this is the best plan found{within}."
+    return f"Solve status: {status}."
+
+
+def overview_lines(data: ReportData) -> list[str]:
+    """Key figures of the plan in a few sentences."""
+    lines = [_status_sentence(data.summary)]
+    periods = data.periods
+    first, last = periods[0], periods[-1]
+    io = data.plan["interoperability"].set_index("period")
+    index = io["index"].astype(float)
+    targets = io["target"].astype(float)
+    if first in index.index and last in index.index:
+        target = float(targets.loc[last])
+        tail = f" (target {fmt(target, 2)})" if math.isfinite(target) and target > 0 else ""
+        lines.append(
+            f"The interoperability index goes from {fmt(float(index.loc[first]), 2)} in "
+            f"{first} to {fmt(float(index.loc[last]), 2)} in {last}{tail}."
+        )
+    from forceplan.report.charts import stock_by_family
+
+    fam = stock_by_family(data)
+    totals = fam.sum(axis=1)
+    if "nato" in fam.columns and totals.loc[first] > 0 and totals.loc[last] > 0:
+        share0 = fam.loc[first, "nato"] / totals.loc[first]
+        share1 = fam.loc[last, "nato"] / totals.loc[last]
+        lines.append(
+            f"NATO-standard equipment makes up {share0:.0%} of the units in service in {first} "
+            f"and {share1:.0%} in {last}."
+        )
+    budgets = data.plan["budgets"]
+    if not budgets.empty:
+        spent = budgets.groupby("stream")["spent"].sum().sort_values(ascending=False)
+        parts = ", ".join(f"{s} {fmt(float(v))}" for s, v in spent.items() if v > 1e-9)
+        lines.append(
+            f"Total spending over the horizon: {fmt(float(spent.sum()))} {data.money_unit}"
+            + (f" ({parts})." if parts else ".")
+        )
+    n = len(data.plan["shortfalls"])
+    lines.append(
+        "Every floor, target and coverage requirement is met."
+        if n == 0
+        else f"{n} requirement(s) cannot be met in full: see the shortfalls below."
+    )
+    return lines
