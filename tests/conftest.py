@@ -21,3 +21,21 @@ def small() -> Scenario:
 def small_folder(tmp_path: Path, small: Scenario) -> Path:
     """The small scenario written as a CSV folder."""
     return write_folder(small.header, small.tables, tmp_path / "small")
+
+
+def require_chromium() -> str:
+    """Path of Debian's headless Chromium for browser tests.
+
+    On CI (``CI`` set) a missing browser fails the test: ``.ci/run`` installs it.
+    Elsewhere the test is skipped with the command that installs it.
+    """
+    import os
+    import shutil
+
+    found = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
+    if found:
+        return found
+    message = "Debian's chromium is not installed: run `apt-get install -y chromium` (.ci/run does)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)

@@ -8,7 +8,6 @@ forceplan.results.compare), and the inputs diff against the changes made by hand
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from typer.testing import CliRunner
 from forceplan.cli.app import app
 from forceplan.domain.scenario import Scenario
 from forceplan.io.records import from_records
+from tests.conftest import require_chromium
 from tests.scenarios import small_records
 
 runner = CliRunner()
@@ -205,9 +205,7 @@ def test_compare_needs_run_folders(small_runs: tuple[Path, Path, Path], tmp_path
 def test_compare_page_renders_in_chromium(
     small_runs: tuple[Path, Path, Path], tmp_path: Path
 ) -> None:
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
-        pytest.fail("chromium is not installed: run `apt-get install -y chromium` (.ci/run does)")
+    chromium = require_chromium()
     from playwright.sync_api import sync_playwright
 
     a, b, _ = small_runs

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from forceplan.report import write_report
-from tests.report.browser import FLAGS, chromium_path
+from tests.conftest import require_chromium
+from tests.report.browser import FLAGS
 from tests.report.handmade import write_handmade_run
 
 
@@ -24,12 +25,7 @@ def handmade_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """A Playwright context on Debian's headless Chromium with a fresh user-data-dir."""
-    exe = chromium_path()
-    if exe is None:
-        pytest.fail(
-            "chromium is not installed: run `apt-get install -y chromium` (.ci/run does) -- "
-            "the report must be tested in a real browser"
-        )
+    exe = require_chromium()
     from playwright.sync_api import sync_playwright
 
     profile = tmp_path_factory.mktemp("chromium-profile")
