@@ -80,11 +80,18 @@ def read_folder(folder: Path) -> SourceData:
             )
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
+            context = getattr(exc, "context", None)
+            context_mark = getattr(exc, "context_mark", None)
+            where = (
+                f" ({context} that starts on line {context_mark.line + 1})"
+                if context and context_mark and (mark is None or context_mark.line != mark.line)
+                else ""
+            )
             problems.append(
                 Problem(
                     "error",
                     "header-format",
-                    f"{HEADER_FILE} is not valid YAML: {getattr(exc, 'problem', exc)}.",
+                    f"{HEADER_FILE} is not valid YAML: {getattr(exc, 'problem', exc)}{where}.",
                     "write one 'key: value' per line; lists as [a, b] ; indent nested settings.",
                     file=HEADER_FILE,
                     row=mark.line + 1 if mark else None,
@@ -149,7 +156,19 @@ def table_csv_text(frame: pd.DataFrame, schema: TableSchema) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(schema.column_names)
-    w.writerows(table_records(frame, schema))
+    records = table_records(frame, schema)
+    if not any("\r" in cell for row in records for cell in row):
+        w.writerows(records)
+        return buf.getvalue()
+    # csv quotes a field holding '\r' only when '\r' is in the line terminator: write such
+    # rows with '\r\n' (so their '\r' and '\n' are quoted) and end them with '\n'.
+    for row in records:
+        if any("\r" in cell for cell in row):
+            one = io.StringIO()
+            csv.writer(one, lineterminator="\r\n").writerow(row)
+            buf.write(one.getvalue()[:-2] + "\n")
+        else:
+            w.writerow(row)
     return buf.getvalue()
 
 
@@ -158,10 +177,30 @@ def header_yaml_text(header: ScenarioHeader) -> str:
     lead = "# forceplan scenario header"
     if header.notional:
         lead += "\n# NOTIONAL scenario: illustrative data, not real inventory or plans."
-    body = yaml.safe_dump(
-        header.model_dump(mode="json"), sort_keys=False, allow_unicode=True, width=100
+    body = yaml.dump(
+        header.model_dump(mode="json"),
+        Dumper=_HeaderDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
     )
     return f"{lead}\n{body}"
+
+
+class _HeaderDumper(yaml.SafeDumper):
+    """A safe dumper that double-quotes text holding U+0085 (NEL).
+
+    PyYAML writes NEL unescaped in plain and single-quoted scalars, where a YAML
+    reader takes it for a line break; double quotes escape it as ``\\N``.
+    """
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    style = '"' if "\x85" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_HeaderDumper.add_representer(str, _represent_str)
 
 
 def write_folder(

@@ -8,6 +8,7 @@ comment.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from forceplan.domain.header import ScenarioHeader
 from forceplan.domain.schema import TableSchema, schemas
 from forceplan.io.atomic import atomic_file
 from forceplan.io.csv_folder import SourceData
-from forceplan.io.raw import RawTable, cell_text
+from forceplan.io.raw import RawTable, cell_text, round_significant
 from forceplan.validate.problems import Problem
 
 HEADER_SHEET = "scenario"
@@ -32,6 +33,32 @@ LIST_FIELDS = {"intensity"}
 """Header settings that are lists; the sheet holds them comma-separated."""
 DROPDOWN_ROWS = 5000
 """Rows covered by the dropdowns of a sheet."""
+
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+"""An OOXML escape ``_xHHHH_``: the character with that UTF-16 code (ECMA-376 ST_Xstring)."""
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff]")
+"""Characters XML cannot hold (and carriage returns, which XML readers turn into line feeds)."""
+
+
+def escape_text(text: str) -> str:
+    r"""Text as a workbook cell holds it: unwritable characters as ``_xHHHH_``, as Excel does.
+
+    The underscore of every ``_x`` in the text is escaped too (``_x005F_``), so
+    :func:`unescape_text` restores any text exactly.
+
+    Examples
+    --------
+    >>> escape_text("a\r\nb"), escape_text("_x0041_")
+    ('a_x000D_\nb', '_x005F_x0041_')
+    """
+    text = text.replace("_x", "_x005F_x")
+    return _UNWRITABLE.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
+
+
+def unescape_text(text: str) -> str:
+    """The text an escaped workbook cell stands for (inverse of :func:`escape_text`)."""
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
 
 _HEAD_FONT = Font(bold=True, color="FFFFFF")
 _HEAD_FILL = PatternFill("solid", fgColor="1F3864")
@@ -102,7 +129,7 @@ def write_workbook(
         )
     for key, value in _flatten(header.model_dump(mode="json")):
         unit, desc = _field_doc(key)
-        ws.append([key, value, unit, desc])
+        ws.append([key, escape_text(value) if isinstance(value, str) else value, unit, desc])
         cell = ws.cell(row=ws.max_row, column=2)
         if isinstance(value, str):
             cell.data_type = TYPE_STRING
@@ -167,8 +194,8 @@ def _cell_value(v: Any, column_type: str) -> Any:
     if column_type in ("int", "period"):
         return int(v)
     if column_type in ("float", "fraction"):
-        return float(v)
-    return str(v) if v != "" else None
+        return round_significant(v)  # the precision the CSV form keeps
+    return escape_text(str(v)) if v != "" else None
 
 
 def _add_dropdowns(ws: Any, schema: TableSchema, header: ScenarioHeader) -> None:
@@ -205,9 +232,8 @@ def read_workbook(path: Path, shown: str) -> SourceData:
     problems: list[Problem] = []
 
     def bad(rule: str, message: str, fix: str, sheet: str | None = None) -> SourceData:
-        return SourceData(
-            None, shown, HEADER_SHEET, {}, {}, [Problem("error", rule, message, fix, file=shown, sheet=sheet)]
-        )
+        problem = Problem("error", rule, message, fix, file=shown, sheet=sheet)
+        return SourceData(None, shown, None, {}, {}, [problem])
 
     if not zipfile.is_zipfile(path):
         return bad(
@@ -256,7 +282,8 @@ def read_workbook(path: Path, shown: str) -> SourceData:
             )
             continue
         table, probs = _read_table_sheet(wb[name], name, shown)
-        tables[name] = table
+        if table.header:  # a sheet without a header row is reported as empty-sheet only
+            tables[name] = table
         problems += probs
     for extra in names:
         if extra != HEADER_SHEET and extra not in schemas():
@@ -303,6 +330,9 @@ def _read_header_sheet(ws: Any, shown: str) -> tuple[Any, dict[str, int], list[P
         if key is None or str(key).strip() == "":
             continue
         key = str(key).strip()
+        parts = key.split(".")
+        for depth in range(1, len(parts) + 1):  # rows locate problems, even of empty values
+            lines.setdefault(".".join(parts[:depth]), r)
         if val_cell is not None and val_cell.data_type == "f":
             problems.append(
                 Problem(
@@ -320,11 +350,12 @@ def _read_header_sheet(ws: Any, shown: str) -> tuple[Any, dict[str, int], list[P
             )
             continue
         value = val_cell.value if val_cell is not None else None
+        if isinstance(value, str):
+            value = unescape_text(value)
         if value is None or (isinstance(value, str) and value.strip() == ""):
             continue
         if key in LIST_FIELDS:
             value = [v.strip() for v in str(value).split(",") if v.strip()]
-        parts = key.split(".")
         node = data
         for p in parts[:-1]:
             node = node.setdefault(p, {})
@@ -332,8 +363,6 @@ def _read_header_sheet(ws: Any, shown: str) -> tuple[Any, dict[str, int], list[P
                 break
         else:
             node[parts[-1]] = value
-        for depth in range(1, len(parts) + 1):
-            lines.setdefault(".".join(parts[:depth]), r)
     return data, lines, problems
 
 
@@ -372,7 +401,7 @@ def _read_table_sheet(ws: Any, name: str, shown: str) -> tuple[RawTable, list[Pr
                 )
                 texts.append("")
                 continue
-            texts.append(cell_text(c.value))
+            texts.append(unescape_text(c.value) if isinstance(c.value, str) else cell_text(c.value))
         if not any(t.strip() for t in texts):
             continue
         if len(texts) > width and any(t.strip() for t in texts[width:]):

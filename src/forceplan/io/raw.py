@@ -17,18 +17,30 @@ from typing import Any
 from forceplan.validate.problems import Problem, excel_column_letter
 
 
+def round_significant(value: float) -> float:
+    """*value* rounded to 15 significant digits (non-finite values unchanged)."""
+    value = float(value)
+    return float(f"{value:.15g}") if math.isfinite(value) else value
+
+
 def format_number(value: float | int) -> str:
     """Canonical text of a number: integral values without a decimal point.
+
+    Floats keep 15 significant digits, the precision Excel keeps (openpyxl writes
+    16), so a value reads back the same from a CSV folder and from a workbook.
 
     Examples
     --------
     >>> format_number(2.0), format_number(0.1), format_number(7), format_number(1e20)
     ('2', '0.1', '7', '1e+20')
+    >>> format_number(1.9000000000000001), format_number(0.1 + 0.2)
+    ('1.9', '0.3')
     """
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    value = round_significant(value)
     if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
         return str(int(value))
     return repr(float(value))
