@@ -487,3 +487,36 @@ def test_plan_collection_from_a_mapping(runs: tuple[Path, Path]) -> None:
     assert pc.runs == ["A", "B"]
     assert pc["B"].path == runs[1]
     assert pc.summary().index.tolist() == ["A", "B"]
+
+
+def test_a_delivery_moved_in_time_with_the_same_total_is_a_change(
+    tmp_path: Path, base: Scenario
+) -> None:
+    # A: 6 units in 2027 and 4 in 2028; B: 4 in 2027 and 6 in 2028 -> same total (10) and
+    # same periods, but a different plan: it must be listed as changed.
+    plan_a = {
+        "deliveries": [
+            (2026, 2027, "m777", "us-m777", 6.0, 0.0),
+            (2027, 2028, "m777", "us-m777", 4.0, 0.0),
+        ]
+    }
+    plan_b = {
+        "deliveries": [
+            (2026, 2027, "m777", "us-m777", 4.0, 0.0),
+            (2027, 2028, "m777", "us-m777", 6.0, 0.0),
+        ]
+    }
+    a = _write_run(tmp_path / "a", base, plan_a, SUMMARY_A)
+    b = _write_run(tmp_path / "b", base, plan_b, SUMMARY_A)
+    assert _rows(diff_outputs(a, b).decisions) == [
+        (
+            "delivery",
+            "m777 from us-m777",
+            "changed",
+            10.0,
+            10.0,
+            "2027, 2028",
+            "2027, 2028",
+            "units",
+        ),
+    ]

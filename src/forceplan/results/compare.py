@@ -574,6 +574,8 @@ def key_figures(run: RunLike) -> pd.DataFrame:
         parts.append(_figure(grouped["amount"].sum(), "shortfall amount", grouped["unit"].first()))
         parts.append(_figure(grouped["amount"].size().astype(float), "shortfall count", "count"))
     parts = [p for p in parts if len(p)]
+    if not parts:  # a plan with nothing in it (e.g. an empty scenario)
+        return pd.DataFrame(columns=FIGURE_COLUMNS)
     out = pd.concat(parts, ignore_index=True)
     out["period"] = out["period"].astype("Int64")
     out["value"] = out["value"].astype(float)
@@ -750,11 +752,18 @@ def diff_decisions(a: RunLike, b: RunLike) -> pd.DataFrame:
     m["quantity_a"] = m["quantity_a"].fillna(0.0)
     m["quantity_b"] = m["quantity_b"].fillna(0.0)
     m[["periods_a", "periods_b"]] = m[["periods_a", "periods_b"]].fillna("")
-    same = (
-        (m["change"] == "changed")
-        & _close(m["quantity_a"], m["quantity_b"])
-        & (m["periods_a"] == m["periods_b"])
+    # the same decision only if every period's quantity matches (a shift in time is a change)
+    keys = ["decision", "item", "period"]
+    per_period = (
+        da.groupby(keys)["quantity"]
+        .sum()
+        .to_frame("a")
+        .join(db.groupby(keys)["quantity"].sum().to_frame("b"), how="outer")
+        .fillna(0.0)
     )
+    differs = (~_close(per_period["a"], per_period["b"])).groupby(level=["decision", "item"]).any()
+    moved = differs.reindex(pd.MultiIndex.from_frame(m[["decision", "item"]])).fillna(False)
+    same = (m["change"] == "changed").to_numpy() & ~moved.to_numpy(dtype=bool)
     m = m[~same]
     kinds = ["delivery", "ammunition supply", "upgrade", "line expansion", "retirement"]
     m = m.assign(
