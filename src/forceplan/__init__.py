@@ -12,10 +12,12 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from forceplan import examples, synthetic
+from forceplan.api import plan
 from forceplan.domain.header import ScenarioHeader
 from forceplan.domain.scenario import Scenario
 from forceplan.exceptions import ForceplanError, RunFolderError, ScenarioError, SolveError
 from forceplan.io.load import load_scenario
+from forceplan.results.plan import Plan
 from forceplan.validate.problems import Problem
 
 try:
@@ -25,6 +27,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 
 __all__ = [
     "ForceplanError",
+    "Plan",
     "Problem",
     "RunFolderError",
     "Scenario",
@@ -34,5 +37,6 @@ __all__ = [
     "__version__",
     "examples",
     "load_scenario",
+    "plan",
     "synthetic",
 ]

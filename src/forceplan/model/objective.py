@@ -1,0 +1,89 @@
+"""Objective: shortfalls, then the interoperability trajectory, then cost.
+
+Parts (scalar linear expressions kept as :class:`~forceplan.model.terms.Terms`):
+
+* ``shortfall`` S: the sum of every slack, each divided by its scale so that
+  1 means "100 % of the requirement missed in one period": capability shortfall
+  / floor, ammunition shortfall / consumption scale, donor shortfall / minimum,
+  unfunded operating cost / operating cost scale, interoperability shortfall /
+  V (the opening force's combat value);
+* ``interoperability`` I: sum over periods and types of score x combat_value x
+  stock-level (interoperable capability points, summed over periods);
+* ``cost`` C: every cost (acquisition, ammunition, operation, upgrade,
+  expansion, replenishment), USD million, plus type_penalty x types in service.
+
+Modes (``objective.mode`` in the header):
+
+* ``lexicographic``: stage ``shortfall`` minimises S; stage ``interoperability``
+  maximises I with S held at its optimum (small tolerance); stage ``cost``
+  minimises C with I held too. One model is reused: each stage changes the
+  objective and adds the previous stage's bound
+  (``objective-bound_shortfall``, ``objective-bound_interoperability``).
+* ``weighted``: one stage minimising shortfall_weight x S -
+  interoperability_weight x I + cost_weight x C.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from forceplan.model.build import ModelBundle
+from forceplan.model.interoperability import capability_scale
+from forceplan.model.terms import Terms
+
+PARTS = ("shortfall", "interoperability", "cost")
+"""The objective parts every bundle carries."""
+
+
+@dataclass
+class Stage:
+    """One optimisation stage: minimise ``terms / scale``.
+
+    Attributes
+    ----------
+    name
+        ``shortfall``, ``interoperability``, ``cost`` or ``weighted``.
+    terms
+        The objective to minimise, in the part's own units (a maximised part is negated).
+    scale
+        Divisor applied to the objective handed to the solver (numerics only).
+    sense
+        ``min`` or ``max``: how the stage's own part is optimised (for messages and bounds).
+    """
+
+    name: str
+    terms: Terms
+    scale: float = 1.0
+    sense: str = "min"
+
+
+def stages(b: ModelBundle, mode: str) -> list[Stage]:
+    """The stages of objective *mode* (``lexicographic`` or ``weighted``)."""
+    parts = {name: b.objective_part(name) for name in PARTS}
+    interop_scale = max(capability_scale(b) * b.data.T, 1.0)
+    if mode == "lexicographic":
+        return [
+            Stage("shortfall", parts["shortfall"]),
+            Stage(
+                "interoperability",
+                Terms().extend(parts["interoperability"], -1.0),
+                interop_scale,
+                "max",
+            ),
+            Stage("cost", parts["cost"]),
+        ]
+    if mode == "weighted":
+        w = b.data.scenario.header.objective
+        combined = Terms().extend(parts["shortfall"], w.shortfall_weight)
+        combined.extend(parts["interoperability"], -w.interoperability_weight)
+        combined.extend(parts["cost"], w.cost_weight)
+        return [Stage("weighted", combined)]
+    raise ValueError(f"unknown objective mode {mode!r}: use 'lexicographic' or 'weighted'")
+
+
+def add(b: ModelBundle) -> None:
+    """Make sure every part exists and give the linopy model the first stage's objective."""
+    for name in PARTS:
+        b.objective_part(name)
+    first = stages(b, b.data.scenario.header.objective.mode)[0]
+    b.model.add_objective(first.terms.expression(b.model), overwrite=True)

@@ -1,0 +1,547 @@
+"""From a solution to the plan tables of the run folder contract (vectorised).
+
+:func:`extract` reads the solution (an array indexed by linopy variable label)
+through the model's labels and the shared flows, and returns one DataFrame per
+entry of :data:`~forceplan.results.contract.PLAN_TABLES`, contract columns
+first, ``period`` holding the period label. Numbers are cleaned of solver
+noise: values within 1e-6 of zero become 0 and every figure is rounded to 6
+decimals (so balances hold to about 1e-6 per term).
+
+Event tables (deliveries, retirements, losses, upgrades, ammunition_supply)
+list only non-zero rows; state tables (stock, ammunition, lines, donors,
+budgets, capability, interoperability, training) list every period.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from forceplan.model.build import ModelBundle, values_of
+from forceplan.model.data import ModelData
+from forceplan.model.terms import Terms
+from forceplan.results.contract import BUDGET_USES, PLAN_TABLES
+
+NOISE = 1e-6
+"""Absolute values below this are solver noise and reported as 0."""
+
+DECIMALS = 6
+"""Figures are rounded to this many decimals."""
+
+
+def clean(x: np.ndarray | float) -> np.ndarray:
+    """Zero values within :data:`NOISE` of 0 and round to :data:`DECIMALS` decimals."""
+    arr = np.asarray(x, dtype=float)
+    arr = np.where(np.abs(arr) < NOISE, 0.0, arr)
+    return np.round(arr, DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def fmt(x: float) -> str:
+    """A number for plain-words text: ``14``, ``2.5``, ``1,250``, ``0.125``.
+
+    Examples
+    --------
+    >>> fmt(14.0), fmt(2.5), fmt(1250.4), fmt(0.12345)
+    ('14', '2.5', '1,250', '0.123')
+    """
+    if abs(x - round(x)) < 1e-6:
+        return f"{round(x):,}"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    if abs(x) >= 1:
+        return f"{x:,.2f}".rstrip("0").rstrip(".")
+    return f"{x:.3g}"
+
+
+def words(name: str) -> str:
+    """An id as words: ``air-defence`` -> ``air defence``."""
+    return name.replace("-", " ").replace("_", " ")
+
+
+class _Reader:
+    """Solution values of variables and flows, zeros where absent."""
+
+    def __init__(self, bundle: ModelBundle, values: np.ndarray) -> None:
+        self.b = bundle
+        self.values = values
+
+    def var(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
+        m = self.b.model
+        if name in m.variables:
+            return values_of(m.variables[name], self.values)
+        return np.zeros(shape)
+
+    def flow(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
+        terms: Terms | None = self.b.flows.get(name)
+        if terms is None:
+            return np.zeros(shape)
+        return terms.evaluate(self.values)
+
+
+def _long(d: ModelData, index: pd.Index, column: str, **arrays: np.ndarray) -> pd.DataFrame:
+    """A (period, <column>, ...) frame from (len(index), T) arrays, period-major order."""
+    n, T = len(index), d.T
+    out = {
+        "period": np.repeat(d.periods.to_numpy(), n),
+        column: np.tile(index.to_numpy(dtype=object), T),
+    }
+    for key, arr in arrays.items():
+        a = np.asarray(arr)
+        out[key] = (a.T.reshape(-1) if a.ndim == 2 else np.tile(a, T)) if n else a.reshape(-1)[:0]
+    return pd.DataFrame(out)
+
+
+def _ordered(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    lead = PLAN_TABLES[table]
+    rest = [c for c in frame.columns if c not in lead]
+    return frame[lead + rest].reset_index(drop=True)
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+
+def extract(bundle: ModelBundle, values: np.ndarray) -> dict[str, pd.DataFrame]:
+    """Every plan table of the contract from a solution.
+
+    Parameters
+    ----------
+    bundle
+        The model the solution belongs to.
+    values
+        Solution indexed by linopy variable label.
+
+    Returns
+    -------
+    dict
+        Table name -> DataFrame, in the order of ``PLAN_TABLES``.
+    """
+    d = bundle.data
+    r = _Reader(bundle, values)
+    T = d.T
+    labels = d.periods.to_numpy()
+    E, M = len(d.equipment), len(d.munitions)
+    tables: dict[str, pd.DataFrame] = {}
+
+    # --- stock, retirements, losses ----------------------------------------------------------
+    level = r.var("stock-level", (E, T))
+    retire = r.var("stock-retire", (E, T))
+    prev = np.concatenate([d.s0[:, None], level[:, :-1]], axis=1) if E else np.zeros((0, T))
+    loss = d.attrition * prev
+    tables["stock"] = _ordered(
+        _long(
+            d,
+            d.equipment,
+            "equipment",
+            quantity=clean(level),
+            role=d.eq["role"].to_numpy(dtype=object),
+            **{"class": d.eq["class"].to_numpy(dtype=object)},
+        ),
+        "stock",
+    )
+    for name, arr in (("retirements", retire), ("losses", loss)):
+        frame = _long(d, d.equipment, "equipment", quantity=clean(arr))
+        tables[name] = _ordered(frame[frame["quantity"] != 0], name)
+
+    # --- deliveries and ammunition supply ----------------------------------------------------
+    S = len(d.sources)
+    order = r.var("supply-order", (S, T))
+    src = d.src
+    s_idx, t_idx = np.nonzero(clean(order) != 0)
+    lead = src["lead"].to_numpy()[s_idx]
+    qty = order[s_idx, t_idx]
+    src_rows = pd.DataFrame(
+        {
+            "period_ordered": labels[t_idx],
+            "period_delivered": labels[np.minimum(t_idx + lead, T - 1)],
+            "item": src["item"].to_numpy(dtype=object)[s_idx],
+            "source": d.sources.to_numpy(dtype=object)[s_idx],
+            "quantity": clean(qty),
+            "cost": clean(qty * src["price"].to_numpy(dtype=float)[s_idx]),
+            "kind": src["kind"].to_numpy(dtype=object)[s_idx],
+            "country": src["country"].to_numpy(dtype=object)[s_idx],
+            "is_equipment": src["is_equipment"].to_numpy(dtype=bool)[s_idx],
+        }
+    )
+    Ln = len(d.lines)
+    output = r.var("line-output", (Ln, T))
+    ln = d.ln
+    l_idx, lt_idx = np.nonzero(clean(output) != 0)
+    lqty = output[l_idx, lt_idx]
+    line_rows = pd.DataFrame(
+        {
+            "period_ordered": labels[lt_idx],
+            "period_delivered": labels[lt_idx],
+            "item": ln["product"].to_numpy(dtype=object)[l_idx],
+            "source": d.lines.to_numpy(dtype=object)[l_idx],
+            "quantity": clean(lqty),
+            "cost": clean(lqty * ln["unit_cost"].to_numpy(dtype=float)[l_idx]),
+            "kind": "line",
+            "country": ln["country"].to_numpy(dtype=object)[l_idx],
+            "is_equipment": ln["is_equipment"].to_numpy(dtype=bool)[l_idx],
+        }
+    )
+    arrivals = pd.concat([src_rows, line_rows], ignore_index=True)
+    deliveries = arrivals[arrivals["is_equipment"].astype(bool)].rename(
+        columns={"item": "equipment"}
+    )
+    deliveries = deliveries.drop(columns="is_equipment").sort_values(
+        ["period_ordered", "period_delivered", "source"], kind="stable"
+    )
+    tables["deliveries"] = _ordered(deliveries, "deliveries")
+
+    # --- upgrades ------------------------------------------------------------------------------
+    U = len(d.upgrades)
+    start = r.var("upgrade-start", (U, T))
+    u_idx, ut_idx = np.nonzero(clean(start) != 0)
+    up = d.up
+    uqty = start[u_idx, ut_idx]
+    ulead = up["lead"].to_numpy()[u_idx]
+    tables["upgrades"] = _ordered(
+        pd.DataFrame(
+            {
+                "period_started": labels[ut_idx],
+                "period_completed": labels[np.minimum(ut_idx + ulead, T - 1)],
+                "from_equipment": up["from_equipment"].to_numpy(dtype=object)[u_idx],
+                "to_equipment": up["to_equipment"].to_numpy(dtype=object)[u_idx],
+                "quantity": clean(uqty),
+                "cost": clean(uqty * up["unit_cost"].to_numpy(dtype=float)[u_idx]),
+                "upgrade": d.upgrades.to_numpy(dtype=object)[u_idx],
+            }
+        ),
+        "upgrades",
+    )
+
+    # --- ammunition ----------------------------------------------------------------------------
+    closing = r.var("ammo-stock", (M, T))
+    opening = (
+        np.concatenate([d.mu["stock"].to_numpy(dtype=float)[:, None], closing[:, :-1]], axis=1)
+        if M
+        else np.zeros((0, T))
+    )
+    tables["ammunition"] = _ordered(
+        _long(
+            d,
+            d.munitions,
+            "munition",
+            opening=clean(opening),
+            supply=clean(r.flow("ammo_supply", (M, T))),
+            consumption=clean(r.flow("consumption", (M, T))),
+            closing=clean(closing),
+            shortfall=clean(r.var("ammo-shortfall", (M, T))),
+            unit=d.mu["unit"].to_numpy(dtype=object),
+        ),
+        "ammunition",
+    )
+    ammo = arrivals[~arrivals["is_equipment"].astype(bool)]
+    ammo = pd.DataFrame(
+        {
+            "period": ammo["period_delivered"].to_numpy(),
+            "munition": ammo["item"].to_numpy(dtype=object),
+            "supplier": ammo["source"].to_numpy(dtype=object),
+            "quantity": ammo["quantity"].to_numpy(dtype=float),
+            "cost": ammo["cost"].to_numpy(dtype=float),
+            "period_ordered": ammo["period_ordered"].to_numpy(),
+            "kind": ammo["kind"].to_numpy(dtype=object),
+            "country": ammo["country"].to_numpy(dtype=object),
+        }
+    ).sort_values(["period", "munition", "supplier"], kind="stable")
+    tables["ammunition_supply"] = _ordered(ammo, "ammunition_supply")
+
+    # --- lines ---------------------------------------------------------------------------------
+    R = len(d.replenishments)
+    replenish = r.var("line-replenish", (R, T))
+    to_donors = np.zeros((Ln, T))
+    np.add.at(to_donors, d.rep["line_pos"].to_numpy(), replenish)
+    expand = np.round(r.var("line-expand", (Ln, T)))
+    exp_lead = ln["exp_lead"].to_numpy() if Ln else np.zeros(0, dtype=np.int64)
+    online = np.zeros((Ln, T))
+    if Ln:
+        shifted = np.zeros((Ln, T))
+        tt = np.arange(T)[None, :] - exp_lead[:, None]
+        ok = tt >= 0
+        rows_l = np.broadcast_to(np.arange(Ln)[:, None], (Ln, T))
+        shifted[ok] = np.cumsum(expand, axis=1)[rows_l[ok], tt[ok]]
+        online = shifted
+    base = ln["capacity"].to_numpy(dtype=float)[:, None] if Ln else np.zeros((0, 1))
+    size = ln["expansion_size"].to_numpy(dtype=float)[:, None] if Ln else np.zeros((0, 1))
+    capacity = d.ln_active * (base + size * online)
+    total_out = output + to_donors
+    tables["lines"] = _ordered(
+        _long(
+            d,
+            d.lines,
+            "line",
+            capacity=clean(capacity),
+            output=clean(total_out),
+            expansions_ordered=clean(expand),
+            expansions_online=clean(online),
+            expansion_cost=clean(
+                expand * (ln["expansion_cost"].to_numpy(dtype=float)[:, None] if Ln else 0.0)
+            ),
+            product=ln["product"].to_numpy(dtype=object),
+            country=ln["country"].to_numpy(dtype=object),
+            to_force=clean(output),
+            to_donors=clean(to_donors),
+            production_cost=clean(
+                total_out * (ln["unit_cost"].to_numpy(dtype=float)[:, None] if Ln else 0.0)
+            ),
+        ),
+        "lines",
+    )
+
+    # --- donors --------------------------------------------------------------------------------
+    Dn = len(d.donors)
+    dn = d.dn
+    due = (
+        (np.arange(T)[None, :] >= dn["due_t"].to_numpy()[:, None]) if Dn else np.zeros((0, T), bool)
+    )
+    minimum = dn["minimum"].to_numpy(dtype=float)[:, None] if Dn else np.zeros((0, 1))
+    tables["donors"] = _ordered(
+        _long(
+            d,
+            d.donors,
+            "donor",
+            item=dn["item"].to_numpy(dtype=object),
+            stock=clean(r.var("donor-stock", (Dn, T))),
+            donated=clean(r.flow("donor_draw", (Dn, T))),
+            replenished=clean(r.flow("donor_replenish", (Dn, T))),
+            minimum=clean(due * minimum),
+            country=dn["country"].to_numpy(dtype=object),
+            shortfall=clean(r.var("donor-shortfall", (Dn, T))),
+        ),
+        "donors",
+    )
+
+    # --- budgets -------------------------------------------------------------------------------
+    St, K = len(d.streams), len(d.categories)
+    pay = r.var("budget-pay", (St, K, T))
+    per_use = {}
+    cat_use = d.cat["use"].to_numpy(dtype=object) if K else np.zeros(0, dtype=object)
+    for use in BUDGET_USES:  # six fixed uses, not elements
+        per_use[use] = pay[:, cat_use == use, :].sum(axis=1) if K else np.zeros((St, T))
+    spent = pay.sum(axis=1) if K else np.zeros((St, T))
+    budgets = _long(
+        d,
+        d.streams,
+        "stream",
+        available=clean(d.amount),
+        spent=clean(spent),
+        has=d.has_budget,
+        **{use: clean(v) for use, v in per_use.items()},
+    )
+    budgets = budgets[budgets["has"].astype(bool)].drop(columns="has")
+    tables["budgets"] = _ordered(budgets, "budgets")
+
+    # --- capability ----------------------------------------------------------------------------
+    Rl = len(d.roles)
+    floor = np.nan_to_num(d.floor, nan=0.0)
+    tables["capability"] = _ordered(
+        _long(
+            d,
+            d.roles,
+            "role",
+            capability=clean(r.flow("capability", (Rl, T))),
+            floor=clean(floor),
+            shortfall=clean(r.var("capability-shortfall", (Rl, T))),
+        ),
+        "capability",
+    )
+
+    # --- interoperability ----------------------------------------------------------------------
+    inter = r.flow("interoperable", (T,))
+    cap = r.flow("force_capability", (T,))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        index = np.where(cap > NOISE, inter / np.where(cap > NOISE, cap, 1.0), np.nan)
+        slack = r.var("interop-shortfall", (T,))
+        short_index = np.where(cap > NOISE, slack / np.where(cap > NOISE, cap, 1.0), 0.0)
+    tables["interoperability"] = _ordered(
+        pd.DataFrame(
+            {
+                "period": labels,
+                "index": clean(index),
+                "target": clean(np.nan_to_num(d.target, nan=0.0)),
+                "shortfall": clean(short_index),
+                "interoperable_capability": clean(inter),
+                "capability": clean(cap),
+                "shortfall_points": clean(slack),
+            }
+        ),
+        "interoperability",
+    )
+
+    # --- training ------------------------------------------------------------------------------
+    C = len(d.train_classes)
+    used_class = r.flow("training", (C, T))
+    pipe_class = d.pipe["class_pos"].to_numpy() if len(d.pipelines) else np.zeros(0, dtype=np.int64)
+    class_cap = d.train_capacity[pipe_class] if len(d.pipelines) else np.zeros((0, T))
+    share = np.divide(
+        d.pipeline_capacity, class_cap, out=np.zeros_like(class_cap), where=class_cap > 0
+    )
+    tables["training"] = _ordered(
+        _long(
+            d,
+            d.pipelines,
+            "pipeline",
+            capacity=clean(d.pipeline_capacity),
+            used=clean(used_class[pipe_class] * share) if len(d.pipelines) else np.zeros((0, T)),
+            **{"class": d.pipe["class"].to_numpy(dtype=object)},
+            class_used=clean(used_class[pipe_class]) if len(d.pipelines) else np.zeros((0, T)),
+            class_capacity=clean(class_cap),
+        ),
+        "training",
+    )
+
+    # --- shortfalls ----------------------------------------------------------------------------
+    tables["shortfalls"] = _shortfalls(bundle, r, tables)
+    return {name: tables[name] for name in PLAN_TABLES}
+
+
+def _shortfalls(
+    bundle: ModelBundle, reader: _Reader, tables: dict[str, pd.DataFrame]
+) -> pd.DataFrame:
+    """One row per violated requirement, with the amount in its unit and in plain words."""
+    d = bundle.data
+    currency = d.scenario.header.currency
+    units = d.scenario.item_units()
+    parts = []
+
+    cap = tables["capability"]
+    cap = cap[cap["shortfall"] > 0]
+    parts.append(
+        pd.DataFrame(
+            {
+                "constraint": "capability-floor",
+                "coordinates": "role="
+                + cap["role"].astype(str)
+                + ", period="
+                + cap["period"].astype(str),
+                "amount": cap["shortfall"].to_numpy(dtype=float),
+                "unit": "points",
+                "text": [
+                    f"{words(r)} capability in {p} is {fmt(a)} points below its floor of {fmt(f)}"
+                    for r, p, a, f in zip(
+                        cap["role"], cap["period"], cap["shortfall"], cap["floor"], strict=True
+                    )
+                ],
+                "period": cap["period"].to_numpy(),
+                "requirement": cap["floor"].to_numpy(dtype=float),
+            }
+        )
+    )
+
+    am = tables["ammunition"]
+    am = am[am["shortfall"] > 0]
+    parts.append(
+        pd.DataFrame(
+            {
+                "constraint": "ammo-balance",
+                "coordinates": "munition="
+                + am["munition"].astype(str)
+                + ", period="
+                + am["period"].astype(str),
+                "amount": am["shortfall"].to_numpy(dtype=float),
+                "unit": am["unit"].astype(str).to_numpy(),
+                "text": [
+                    f"{m} ammunition in {p} is {fmt(a)} {u} short of consumption ({fmt(c)} {u})"
+                    for m, p, a, u, c in zip(
+                        am["munition"],
+                        am["period"],
+                        am["shortfall"],
+                        am["unit"],
+                        am["consumption"],
+                        strict=True,
+                    )
+                ],
+                "period": am["period"].to_numpy(),
+                "requirement": am["consumption"].to_numpy(dtype=float),
+            }
+        )
+    )
+
+    dn = tables["donors"]
+    dn = dn[dn["shortfall"] > 0]
+    dn_units = dn["item"].map(units).fillna("units").astype(str)
+    parts.append(
+        pd.DataFrame(
+            {
+                "constraint": "donor-minimum",
+                "coordinates": "donor="
+                + dn["donor"].astype(str)
+                + ", period="
+                + dn["period"].astype(str),
+                "amount": dn["shortfall"].to_numpy(dtype=float),
+                "unit": dn_units.to_numpy(),
+                "text": [
+                    f"{c}'s stockpile of {i} in {p} is {fmt(a)} {u} below its minimum of "
+                    f"{fmt(mn)} {u}"
+                    for c, i, p, a, u, mn in zip(
+                        dn["country"],
+                        dn["item"],
+                        dn["period"],
+                        dn["shortfall"],
+                        dn_units,
+                        dn["minimum"],
+                        strict=True,
+                    )
+                ],
+                "period": dn["period"].to_numpy(),
+                "requirement": dn["minimum"].to_numpy(dtype=float),
+            }
+        )
+    )
+
+    io = tables["interoperability"]
+    io = io[io["shortfall"] > 0]
+    parts.append(
+        pd.DataFrame(
+            {
+                "constraint": "interop-target",
+                "coordinates": "period=" + io["period"].astype(str),
+                "amount": io["shortfall"].to_numpy(dtype=float),
+                "unit": "index",
+                "text": [
+                    f"the interoperability index in {p} is {a:.3f} below its target of {t:.3f} "
+                    f"({fmt(pts)} capability points)"
+                    for p, a, t, pts in zip(
+                        io["period"],
+                        io["shortfall"],
+                        io["target"],
+                        io["shortfall_points"],
+                        strict=True,
+                    )
+                ],
+                "period": io["period"].to_numpy(),
+                "requirement": io["target"].to_numpy(dtype=float),
+            }
+        )
+    )
+
+    unfunded = clean(reader.var("budget-unfunded", (d.T,)))
+    periods = d.periods.to_numpy()[unfunded > 0]
+    amounts = unfunded[unfunded > 0]
+    parts.append(
+        pd.DataFrame(
+            {
+                "constraint": "budget-cover",
+                "coordinates": "category=operation:, period="
+                + pd.Series(periods, dtype=object).astype(str),
+                "amount": amounts,
+                "unit": currency,
+                "text": [
+                    f"operating costs in {p} exceed the funds allowed to pay them by "
+                    f"{fmt(a)} {currency}"
+                    for p, a in zip(periods, amounts, strict=True)
+                ],
+                "period": periods,
+                "requirement": np.nan,
+            }
+        )
+    )
+    parts = [p for p in parts if len(p)]
+    columns = [*PLAN_TABLES["shortfalls"], "period", "requirement"]
+    if not parts:
+        return _empty(columns)
+    out = pd.concat(parts, ignore_index=True)
+    out = out.sort_values(["period", "constraint", "coordinates"], kind="stable")
+    return _ordered(out[columns], "shortfalls")

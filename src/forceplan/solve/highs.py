@@ -1,0 +1,362 @@
+"""HiGHS through highspy: options, honest status, live progress and a clean Ctrl-C.
+
+The built linopy model is handed to HiGHS once, as matrices
+(:attr:`linopy.Model.matrices`); the lexicographic stages then change the
+objective and add one bound row each on the same HiGHS instance, so the model
+is never rebuilt and HiGHS warm-starts each stage (simplex basis for LPs, the
+previous stage's solution as a MIP start).
+
+Status mapping (HiGHS model status -> forceplan status):
+
+===========================================  =============
+kOptimal, kModelEmpty                         optimal
+kTimeLimit, kIterationLimit, kSolutionLimit,  time_limit (a plan exists when HiGHS holds a
+kObjectiveBound, kObjectiveTarget, kInterrupt feasible solution)
+kInfeasible, kUnboundedOrInfeasible           infeasible
+anything else (errors, kUnbounded)            error
+===========================================  =============
+
+Ctrl-C: the solve runs in HiGHS's worker thread while this thread waits; a
+KeyboardInterrupt asks HiGHS to stop through its interrupt callback, waits
+for it to return and re-raises the KeyboardInterrupt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import logging
+import math
+import os
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import highspy
+import numpy as np
+
+from forceplan.model.build import ModelBundle
+from forceplan.model.objective import Stage
+from forceplan.model.terms import Terms
+from forceplan.solve.progress import ProgressCallback, ProgressEvent, Throttle, emit
+
+log = logging.getLogger(__name__)
+
+_MS = highspy.HighsModelStatus
+STATUS_MAP: dict[Any, str] = {
+    _MS.kOptimal: "optimal",
+    _MS.kModelEmpty: "optimal",
+    _MS.kTimeLimit: "time_limit",
+    _MS.kIterationLimit: "time_limit",
+    _MS.kSolutionLimit: "time_limit",
+    _MS.kObjectiveBound: "time_limit",
+    _MS.kObjectiveTarget: "time_limit",
+    _MS.kInterrupt: "time_limit",
+    _MS.kInfeasible: "infeasible",
+    _MS.kUnboundedOrInfeasible: "infeasible",
+}
+"""HiGHS model status -> forceplan status (anything else is ``error``)."""
+
+FEASIBLE = 2
+"""HiGHS ``primal_solution_status`` of a feasible solution."""
+
+
+@dataclass
+class SolveOptions:
+    """Solver options (defaults come from the scenario header in :func:`forceplan.plan`).
+
+    Attributes
+    ----------
+    solver
+        ``highs`` (default; driven through highspy) or any solver linopy drives.
+    time_limit
+        Seconds for the whole solve, every stage included (``None``: no limit).
+    gap
+        Relative MIP gap at which a stage stops.
+    threads
+        Solver threads (``None``: the solver's default).
+    mode
+        ``lexicographic`` or ``weighted``.
+    direct
+        Drive HiGHS through highspy (live progress, clean Ctrl-C); ``False``
+        sends it through linopy's generic path like any other solver.
+    """
+
+    solver: str = "highs"
+    time_limit: float | None = 600.0
+    gap: float = 0.01
+    threads: int | None = None
+    mode: str = "lexicographic"
+    direct: bool = True
+
+    def as_dict(self) -> dict[str, object]:
+        """The options as a plain dict (for summaries)."""
+        return {
+            "solver": self.solver,
+            "time_limit": self.time_limit,
+            "gap": self.gap,
+            "threads": self.threads,
+            "mode": self.mode,
+        }
+
+
+@dataclass
+class StageOutcome:
+    """What one solver run returned.
+
+    Attributes
+    ----------
+    status
+        ``optimal``, ``time_limit``, ``infeasible`` or ``error``.
+    has_solution
+        Whether a feasible solution is available.
+    objective, bound, gap
+        Objective of the solution, best bound and relative gap, in solver units
+        (``None`` when unknown).
+    seconds
+        Wall time of the run.
+    message
+        The solver's own status words.
+    """
+
+    status: str
+    has_solution: bool
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    seconds: float
+    message: str
+
+
+_BANNER_SHOWN = False
+
+
+def new_highs() -> highspy.Highs:
+    """A silent HiGHS instance.
+
+    HiGHS prints a copyright banner to the process's standard output when the
+    first instance is created, before any option can be set. The first
+    instance is therefore created with file descriptor 1 pointed at the null
+    device for that moment (output of other threads in that instant is lost).
+    """
+    global _BANNER_SHOWN
+    if _BANNER_SHOWN:
+        h = highspy.Highs()
+    else:
+        _BANNER_SHOWN = True
+        h = _without_stdout(highspy.Highs)
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+def _without_stdout(make: Any) -> Any:
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except (OSError, ValueError, AttributeError):
+        return make()
+    try:
+        os.dup2(devnull, 1)
+        out = make()
+        with contextlib.suppress(Exception):
+            ctypes.CDLL(None).fflush(None)
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+    return out
+
+
+def highs_version() -> str:
+    """The version of the installed HiGHS."""
+    h = new_highs()
+    return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
+
+
+def _finite(x: float) -> float | None:
+    return float(x) if x is not None and math.isfinite(x) else None
+
+
+def _scaled(x: float, unit: float) -> float | None:
+    value = _finite(x)
+    return None if value is None else value * unit
+
+
+class HighsBackend:
+    """One HiGHS instance holding the model; stages change its objective and add rows.
+
+    Parameters
+    ----------
+    bundle
+        The built model.
+    options
+        Solve options (gap and threads are applied here).
+    """
+
+    name = "highs"
+
+    def __init__(self, bundle: ModelBundle, options: SolveOptions) -> None:
+        self.bundle = bundle
+        self.options = options
+        m = bundle.model
+        matrices = m.matrices
+        self.label_to_pos = np.asarray(m.variables.label_index.label_to_pos)
+        self.vlabels = np.asarray(matrices.vlabels)
+        self.n_labels = len(self.label_to_pos)
+        n = len(self.vlabels)
+        self.n_cols = n
+        h = new_highs()
+        self.h = h
+        self.version = highs_version()
+        if n:
+            h.addVars(n, np.asarray(matrices.lb, dtype=float), np.asarray(matrices.ub, dtype=float))
+            integer = np.flatnonzero(np.isin(matrices.vtypes, ("B", "I")))
+            if len(integer):
+                h.changeColsIntegrality(
+                    len(integer),
+                    integer.astype(np.int32),
+                    np.ones(len(integer), dtype=np.uint8),
+                )
+            a = matrices.A
+            if a is not None and a.shape[0]:
+                a = a.tocsr()
+                lower = np.where(matrices.sense != "<", matrices.b, -np.inf)
+                upper = np.where(matrices.sense != ">", matrices.b, np.inf)
+                h.addRows(a.shape[0], lower, upper, a.nnz, a.indptr, a.indices, a.data)
+        self.is_mip = bundle.is_mip
+        h.setOptionValue("mip_rel_gap", float(options.gap))
+        if options.threads is not None:
+            h.setOptionValue("threads", int(options.threads))
+            # HiGHS refuses a thread count that differs from its running scheduler
+            highspy.Highs.resetGlobalScheduler(True)
+        h.HandleUserInterrupt = True
+        self._solution: np.ndarray | None = None
+        self._unit = 1.0  # solver objective x _unit = the stage's part in its own units
+
+    # -- objective and bounds ------------------------------------------------------------
+    def _dense(self, terms: Terms, scale: float = 1.0) -> np.ndarray:
+        _, labels, coeffs = terms.arrays()
+        c = np.zeros(self.n_cols)
+        pos = self.label_to_pos[labels]
+        np.add.at(c, pos[pos >= 0], coeffs[pos >= 0] / scale)
+        return c
+
+    def set_objective(self, stage: Stage) -> None:
+        """Minimise ``stage.terms / stage.scale``."""
+        self._unit = -stage.scale if stage.sense == "max" else stage.scale
+        c = self._dense(stage.terms, stage.scale)
+        if self.n_cols:
+            self.h.changeColsCost(self.n_cols, np.arange(self.n_cols, dtype=np.int32), c)
+        self.h.changeObjectiveSense(highspy.ObjSense.kMinimize)
+
+    def add_bound(self, stage: Stage, upper: float) -> None:
+        """Add the row ``stage.terms / stage.scale <= upper``."""
+        c = self._dense(stage.terms, stage.scale)
+        idx = np.flatnonzero(c)
+        self.h.addRow(-np.inf, float(upper), len(idx), idx.astype(np.int32), c[idx])
+
+    def fix_zero(self, labels: np.ndarray) -> None:
+        """Fix the variables with *labels* at 0 (upper bound 0)."""
+        pos = np.unique(self.label_to_pos[labels])
+        pos = pos[pos >= 0].astype(np.int32)
+        zeros = np.zeros(len(pos))
+        self.h.changeColsBounds(len(pos), pos, zeros, zeros)
+
+    # -- running -------------------------------------------------------------------------
+    def run(
+        self, time_limit: float | None, phase: str, progress: ProgressCallback | None
+    ) -> StageOutcome:
+        """Solve with the current objective; report progress; stop cleanly on Ctrl-C."""
+        h = self.h
+        h.setOptionValue("time_limit", float(time_limit) if time_limit is not None else math.inf)
+        if self.n_cols == 0:
+            self._solution = np.zeros(self.n_labels)
+            return StageOutcome("optimal", True, 0.0, 0.0, 0.0, 0.0, "empty model")
+        if self.is_mip and self._solution is not None:
+            cols = np.arange(self.n_cols, dtype=np.int32)
+            h.setSolution(self.n_cols, cols, self._solution[self.vlabels])
+        throttle = Throttle(0.5)
+        start = time.perf_counter()
+
+        def report(event: Any) -> None:
+            out = event.data_out
+            unit = self._unit
+            if self.is_mip:
+                best = _scaled(out.mip_primal_bound, unit)
+                bound = _scaled(out.mip_dual_bound, unit)
+                gap = _finite(out.mip_gap)
+            else:
+                best = _scaled(out.objective_function_value, unit)
+                bound, gap = None, None
+            emit(
+                progress,
+                ProgressEvent("solver", phase, time.perf_counter() - start, bound, best, gap),
+            )
+
+        def on_interrupt(event: Any) -> None:
+            if throttle.ready():
+                report(event)
+
+        subscriptions: list[Any] = []
+        if progress is not None:
+            subscriptions = [
+                (h.cbMipInterrupt, on_interrupt),
+                (h.cbMipImprovingSolution, report),
+                (h.cbSimplexInterrupt, on_interrupt),
+                (h.cbIpmInterrupt, on_interrupt),
+            ]
+            for cb, fn in subscriptions:
+                cb.subscribe(fn)
+        try:
+            thread = h.startSolve()
+            try:
+                done = False
+                while not done:
+                    done, _ = h.wait(0.1)
+            except KeyboardInterrupt:
+                log.info("interrupted: asking HiGHS to stop")
+                h.cancelSolve()
+                while not h.wait(0.1)[0]:
+                    pass
+                thread.join(timeout=5)
+                raise
+            thread.join(timeout=5)
+        finally:
+            for cb, fn in subscriptions:
+                cb.unsubscribe(fn)
+        seconds = time.perf_counter() - start
+        model_status = h.getModelStatus()
+        status = STATUS_MAP.get(model_status, "error")
+        info = h.getInfo()
+        has_solution = info.primal_solution_status == FEASIBLE and status in (
+            "optimal",
+            "time_limit",
+        )
+        if status == "optimal" and model_status != _MS.kModelEmpty and not has_solution:
+            status = "error"
+        objective = _finite(info.objective_function_value) if has_solution else None
+        if self.is_mip:
+            bound = _finite(info.mip_dual_bound)
+            gap = _finite(info.mip_gap) if has_solution else None
+        else:
+            bound = objective
+            gap = 0.0 if has_solution else None
+        if has_solution:
+            values = np.zeros(self.n_labels)
+            values[self.vlabels] = np.asarray(h.getSolution().col_value, dtype=float)
+            self._solution = values
+        return StageOutcome(
+            status,
+            has_solution,
+            objective,
+            bound,
+            gap,
+            seconds,
+            h.modelStatusToString(model_status),
+        )
+
+    def values(self) -> np.ndarray | None:
+        """The last feasible solution, indexed by linopy label."""
+        return self._solution
