@@ -1,0 +1,699 @@
+"""Shadow prices: what one more unit of a budget, line, donation, pipeline or floor is worth.
+
+A MILP has no duals, so the plan's integer decisions (line expansions, types in
+service) are fixed at their plan values and the rest is re-solved as an LP,
+stage by stage in the plan's objective mode (lexicographic: shortfalls, then
+the interoperability trajectory with the shortfalls held, then cost with both
+held; weighted: one stage).
+
+Each constraint is priced by the change of a stage's goal when its right-hand
+side grows by one **step** (one unit; 10 for a budget, as in "each extra 10 M";
+0.01 of target for an interoperability target), and reported in the **first
+stage where that step changes the goal**, i.e. the most important goal it
+moves: a budget that limits shortfalls is priced in shortfalls avoided, one
+that only limits interoperability in interoperable capability points, one that
+only shifts spending in money saved. The change is the LP dual where HiGHS's
+ranging shows the dual holds over the whole step; otherwise (a degenerate
+vertex, whose dual is one-sided and can overstate one more unit by orders of
+magnitude, or a floor) it is measured by re-solving with the bound moved, from
+the optimal basis (a few milliseconds each). A resource whose dual is zero
+gains nothing from more (the optimal value is convex and non-increasing in its
+limit), so it needs no re-solve. A change smaller than :data:`SIGNIFICANCE`
+of the stage goal's size is solver noise and not reported.
+
+The value is always stated as an improvement of the goal per unit more (so a
+resource that binds is worth a positive amount and a floor that binds costs a
+negative one):
+
+=================  ==================================================  ===============
+stage              goal                                                unit
+=================  ==================================================  ===============
+shortfall          normalised shortfalls avoided (1 = one period's      requirement-periods
+                   whole requirement)
+interoperability   interoperable capability points gained (score x      points
+                   combat value x stock, summed over the periods)
+cost               money saved                                          the currency
+weighted           weighted objective improved                          objective units
+=================  ==================================================  ===============
+
+Reported families: ``budget-limit`` (per USD million), ``line-capacity`` (per
+item unit of capacity in the period), ``line-expand`` (per expansion, reported
+once per line for the period where one more expansion would help most, only
+when it helps; when the line has used all its ``max_expansions`` this is what
+one more allowed expansion would be worth: its limit moves with it),
+``supply-limit`` (donation limits and market offers, per item unit),
+``upgrade-capacity``, ``training-capacity`` (per crew), ``capability-floor``
+(per point of floor), ``interop-target`` (per index point, i.e. 0.01 of target,
+taken as 0.01 x the capability in service on the row's right-hand side) and
+``donor-minimum`` (per item unit).
+
+The stage bounds that hold an earlier optimum are scaled to O(1) and the LPs
+run with feasibility tolerances of 1e-9, so that HiGHS cannot buy much of a
+later goal with a sliver of an earlier one inside its tolerances.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import highspy
+import linopy
+import numpy as np
+import pandas as pd
+
+from forceplan.allocate.highs import HighsModel
+from forceplan.domain.scenario import Scenario
+from forceplan.exceptions import SolveError
+from forceplan.model.build import ModelBundle, build_model
+from forceplan.model.objective import stages
+from forceplan.model.terms import labels_of
+
+log = logging.getLogger(__name__)
+
+BINDING_COLUMNS = ["constraint", "coordinates", "dual", "unit", "text"]
+"""Leading columns of ``plan/binding.csv``."""
+
+DUAL_TOLERANCE = 1e-7
+"""Duals (per unit, in the stage's goal) smaller than this in magnitude count as zero."""
+
+SIGNIFICANCE = 1e-6
+"""A step's gain counts only above this share of the stage goal's size (solver resolution)."""
+
+FEASIBILITY_TOLERANCE = 1e-9
+"""HiGHS primal and dual feasibility tolerances of the pricing LPs (default 1e-7)."""
+
+STAGE_TOLERANCE = 1e-9
+"""Relative allowance on the bound that holds an earlier stage's optimum."""
+
+REPORTED = (
+    "budget-limit",
+    "line-capacity",
+    "supply-limit",
+    "upgrade-capacity",
+    "training-capacity",
+    "capability-floor",
+    "interop-target",
+    "donor-minimum",
+)
+"""Constraint families whose duals are reported."""
+
+DECISIONS = ("line-expand",)
+"""Fixed integer decisions whose reduced costs are reported (when they help above cost)."""
+
+STAGE_ORDER = {"shortfall": 0, "interoperability": 1, "cost": 2, "weighted": 0}
+
+STEPS = {"budget-limit": 10.0}
+"""Step of the right-hand side a value is measured over (default 1 unit): "each extra 10 M"."""
+
+
+def integer_values_from_model(bundle: ModelBundle, solved: linopy.Model) -> dict[str, np.ndarray]:
+    """Values of *bundle*'s integer and binary variables taken from a solved model.
+
+    *solved* is the planner's model (``plan.model``) whose variables carry their
+    solution; variables are matched by name and shape.
+    """
+    out: dict[str, np.ndarray] = {}
+    for name in [*bundle.model.integers, *bundle.model.binaries]:
+        if name not in solved.variables:
+            continue
+        var = solved.variables[name]
+        sol = getattr(var, "solution", None)
+        if sol is None:
+            continue
+        arr = np.nan_to_num(np.asarray(sol.values, dtype=float))
+        if arr.shape == bundle.model.variables[name].labels.shape:
+            out[name] = np.round(arr)
+    return out
+
+
+def integer_values_from_tables(
+    bundle: ModelBundle, tables: dict[str, pd.DataFrame]
+) -> dict[str, np.ndarray]:
+    """Values of the integer decisions rebuilt from plan tables (a run folder).
+
+    ``line-expand`` comes from ``lines.csv`` (``expansions_ordered``);
+    ``diversity-in_service`` is 1 where ``stock.csv`` holds units of the type.
+    """
+    d = bundle.data
+    out: dict[str, np.ndarray] = {}
+    names = [*bundle.model.integers, *bundle.model.binaries]
+    if "line-expand" in names and "lines" in tables:
+        lines = tables["lines"]
+        out["line-expand"] = (
+            lines.pivot_table(
+                index="line", columns="period", values="expansions_ordered", aggfunc="sum"
+            )
+            .reindex(index=d.lines, columns=d.periods)
+            .fillna(0.0)
+            .round()
+            .to_numpy(dtype=float)
+        )
+    if "diversity-in_service" in names and "stock" in tables:
+        stock = tables["stock"]
+        qty = (
+            stock.pivot_table(index="equipment", columns="period", values="quantity", aggfunc="sum")
+            .reindex(index=d.equipment, columns=d.periods)
+            .fillna(0.0)
+            .to_numpy(dtype=float)
+        )
+        out["diversity-in_service"] = (qty > 1e-6).astype(float)
+    missing = [n for n in names if n not in out]
+    if missing:
+        log.warning("no plan values for integer variables %s: they stay relaxed", missing)
+    return out
+
+
+def _fix_integers(hm: HighsModel, bundle: ModelBundle, fixed: dict[str, np.ndarray]) -> None:
+    for name, values in fixed.items():
+        if name not in bundle.model.variables:
+            continue
+        labels = labels_of(bundle.model.variables[name])
+        present = labels >= 0
+        hm.fix(labels[present], np.asarray(values, dtype=float)[present])
+
+
+def _candidates(bundle: ModelBundle, hm: HighsModel) -> pd.DataFrame:
+    """Every row of the reported families and every fixed decision, with its HiGHS position."""
+    m = bundle.model
+    frames = []
+    for name in REPORTED:
+        if name in m.constraints:
+            rows = _rows_of(bundle, name).assign(name=name, kind="row")
+            rows["pos"] = hm.row_of[rows["label"].to_numpy()]
+            frames.append(rows)
+    for name in DECISIONS:
+        if name in m.variables:
+            cols = _rows_of(bundle, name, "variable").assign(name=name, kind="col")
+            cols["pos"] = hm.col_of[cols["label"].to_numpy()]
+            # one more expansion is only possible with one more allowed: its limit moves too
+            limit = "line-max_expansions"
+            if name == "line-expand" and limit in m.constraints:
+                limit_labels = np.asarray(m.constraints[limit].labels.values)
+                lab = pd.Series(limit_labels, index=bundle.data.lines)
+                rows_of_limit = cols["line"].map(lab).fillna(-1).to_numpy(dtype=np.int64)
+                cols["companion"] = np.where(
+                    rows_of_limit >= 0, hm.row_of[np.maximum(rows_of_limit, 0)], -1
+                )
+            frames.append(cols)
+    if not frames:
+        return pd.DataFrame(columns=["label", "name", "kind", "pos", "step", "companion"])
+    out = pd.concat(frames, ignore_index=True)
+    out = out[out["pos"] >= 0].reset_index(drop=True)
+    if "companion" not in out:
+        out["companion"] = -1
+    out["companion"] = out["companion"].fillna(-1).astype(np.int64)
+    out["step"] = out["name"].map(STEPS).fillna(1.0).astype(float)
+    return out
+
+
+def _probe(
+    hm: HighsModel,
+    kind: str,
+    pos: int,
+    lower: float,
+    upper: float,
+    step: float,
+    base: float,
+    companion: int = -1,
+) -> float:
+    """Change of the stage objective (solver units) when a bound moves up by *step*.
+
+    NaN when the LP becomes infeasible (the step would cost an earlier stage's goal).
+    """
+    h = hm.h
+    if companion >= 0:  # a limit row that must move with the bound (upper side)
+        lp = h.getLp()
+        c_lo, c_up = float(lp.row_lower_[companion]), float(lp.row_upper_[companion])
+        h.changeRowBounds(companion, c_lo, c_up + step)
+    if kind == "row":
+        if np.isfinite(upper):
+            h.changeRowBounds(pos, lower, upper + step)
+        else:
+            h.changeRowBounds(pos, lower + step, upper)
+    else:
+        h.changeColsBounds(1, np.array([pos], dtype=np.int32), [lower + step], [upper + step])
+    h.run()
+    ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    delta = float(h.getInfo().objective_function_value) - base if ok else np.nan
+    if kind == "row":
+        h.changeRowBounds(pos, lower, upper)
+    else:
+        h.changeColsBounds(1, np.array([pos], dtype=np.int32), [lower], [upper])
+    if companion >= 0:
+        h.changeRowBounds(companion, c_lo, c_up)
+    return delta
+
+
+def price(
+    bundle: ModelBundle,
+    fixed: dict[str, np.ndarray],
+    mode: str | None = None,
+    time_limit: float | None = None,
+) -> pd.DataFrame:
+    """Re-solve the LP with the integer decisions fixed, stage by stage, and price every candidate.
+
+    Each candidate (a row of a reported family, or a fixed decision) is priced
+    in the first stage where one more step of its right-hand side (1 unit;
+    10 for budgets; 0.01 of target for interoperability targets) changes the
+    stage's goal. The value is the LP dual where HiGHS's ranging shows the
+    dual holds over the whole step, and otherwise the change measured by
+    re-solving with the bound moved (degenerate vertices have one-sided duals
+    that can overstate one more unit by orders of magnitude).
+
+    Parameters
+    ----------
+    bundle
+        A freshly built model (:func:`forceplan.model.build_model`), not yet solved.
+    fixed
+        Integer variable name -> its plan values (shape of the variable).
+    mode
+        ``lexicographic`` or ``weighted`` (default: the scenario header's).
+    time_limit
+        Seconds per stage.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per priced candidate: ``name``, ``kind``, ``label``, its
+        coordinates, ``stage`` and ``value`` (improvement of the stage's goal per
+        unit more of the right-hand side, in the goal's units).
+    """
+    mode = mode or bundle.scenario.header.objective.mode
+    hm = HighsModel(bundle.model, relax=True)
+    for option in ("primal_feasibility_tolerance", "dual_feasibility_tolerance"):
+        hm.h.setOptionValue(option, FEASIBILITY_TOLERANCE)
+    _fix_integers(hm, bundle, fixed)
+    cand = _candidates(bundle, hm)
+    n = len(cand)
+    value = np.full(n, np.nan)
+    stage_of = np.full(n, "", dtype=object)
+    undecided = np.ones(n, dtype=bool)
+    is_row = (cand["kind"] == "row").to_numpy()
+    pos = cand["pos"].to_numpy(dtype=np.int64)
+    companion = cand["companion"].to_numpy(dtype=np.int64)
+    cap = bundle.flows.get("force_capability")
+    target_rows = (cand["name"] == "interop-target").to_numpy()
+    stage_list = stages(bundle, mode)
+    for i, stage in enumerate(stage_list):
+        _, labels, coeffs = stage.terms.arrays()
+        hm.set_objective(labels, coeffs / stage.scale)
+        status, has = hm.run(time_limit)
+        if status != "optimal" or not has:
+            log.warning("dual re-solve stage %s: %s", stage.name, hm.status_text())
+            if i == 0:
+                raise SolveError(
+                    f"the LP with the plan's integer decisions fixed could not be solved "
+                    f"({hm.status_text()}). Fix: re-plan the scenario; if it persists, report it."
+                )
+            break
+        base = hm.objective_value()
+        values = hm.values()
+        assert values is not None
+        step = cand["step"].to_numpy(dtype=float).copy()
+        if target_rows.any() and cap is not None:
+            in_service = pd.Series(cap.evaluate(values), index=bundle.data.periods)
+            step[target_rows] = 0.01 * cand.loc[target_rows, "period"].map(in_service).to_numpy(
+                dtype=float
+            )
+        stage_value = np.zeros(n)
+        probe = np.zeros(n, dtype=bool)
+        lp = hm.h.getLp()
+        sol = hm.h.getSolution()
+        if is_row.any():
+            r = pos[is_row]
+            lower = np.asarray(lp.row_lower_, dtype=float)[r]
+            upper = np.asarray(lp.row_upper_, dtype=float)[r]
+            activity = np.asarray(sol.row_value, dtype=float)[r]
+            dual = np.asarray(sol.row_dual, dtype=float)[r]
+            _, ranging = hm.h.getRanging()
+            reach = np.asarray(ranging.row_bound_up.value_, dtype=float)[r]
+            st = step[is_row]
+            is_limit = np.isfinite(upper)  # a <= row (a resource); else a >= row (a requirement)
+            with np.errstate(invalid="ignore"):  # inf - inf on the side a row does not have
+                slack = np.where(is_limit, upper - activity, activity - lower)
+                span_ok = is_limit & (np.nan_to_num(reach - upper, nan=0.0) >= st - 1e-9)
+            active = slack < st - 1e-9
+            # a resource whose dual is 0 gains nothing from more: the optimal value is convex and
+            # non-increasing in its limit, so a zero subgradient means a zero right derivative
+            no_gain = is_limit & (np.abs(dual) * stage.scale <= DUAL_TOLERANCE)
+            exact = ~active | span_ok | no_gain
+            stage_value[is_row] = np.where(active & span_ok, -dual * stage.scale, 0.0)
+            probe[is_row] = ~exact & (st > 0)
+        probe[~is_row] = step[~is_row] > 0
+        probe &= undecided
+        col_lower = np.asarray(lp.col_lower_, dtype=float)
+        col_upper = np.asarray(lp.col_upper_, dtype=float)
+        row_lower = np.asarray(lp.row_lower_, dtype=float)
+        row_upper = np.asarray(lp.row_upper_, dtype=float)
+        for k in np.flatnonzero(probe):  # one warm-started LP per degenerate candidate
+            p = int(pos[k])
+            lo, up = (row_lower[p], row_upper[p]) if is_row[k] else (col_lower[p], col_upper[p])
+            kind = "row" if is_row[k] else "col"
+            delta = _probe(hm, kind, p, lo, up, float(step[k]), base, int(companion[k]))
+            stage_value[k] = -delta * stage.scale / step[k]
+        if probe.any():
+            hm.run(time_limit)  # back to the stage optimum
+        # an interoperability target is priced per index point (0.01), the whole step
+        per_unit = np.where(target_rows, stage_value * step, stage_value)
+        # significant: the step's gain exceeds the LP's numerical resolution of the stage goal
+        gain = np.abs(np.where(target_rows, per_unit, per_unit * step))
+        floor = max(SIGNIFICANCE * abs(base * stage.scale), DUAL_TOLERANCE)
+        decided = undecided & (np.nan_to_num(gain) > floor)
+        decided |= undecided & np.isnan(per_unit)
+        value[decided] = per_unit[decided]
+        stage_of[decided] = stage.name
+        undecided &= ~decided
+        if i < len(stage_list) - 1:
+            # hold the stage's optimum; the row is scaled to O(1) so that HiGHS's absolute
+            # feasibility tolerance cannot trade a sliver of it for much of the next goal
+            norm = abs(base) if abs(base) > 1e-6 else 1.0
+            hm.add_row(
+                labels,
+                coeffs / stage.scale / norm,
+                -np.inf,
+                (base + STAGE_TOLERANCE * abs(base)) / norm,
+            )
+    out = cand.assign(stage=stage_of, value=value)
+    return out[out["stage"] != ""].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# from duals to domain words
+
+
+def _rows_of(bundle: ModelBundle, name: str, kind: str = "constraint") -> pd.DataFrame:
+    """Every present row (or variable) of family *name*: its label and coordinates."""
+    m = bundle.model
+    obj = m.constraints[name] if kind == "constraint" else m.variables[name]
+    labels = np.asarray(obj.labels.values)
+    pos = np.nonzero(labels >= 0)
+    frame = pd.DataFrame({"label": labels[pos]})
+    for dim, idx in zip(obj.labels.dims, pos, strict=True):
+        frame[str(dim)] = obj.labels.coords[dim].values[idx]
+    return frame
+
+
+def _fmt(x: float) -> str:
+    from forceplan.results.extract import fmt
+
+    return fmt(float(x))
+
+
+def _goal(stage: str, value: float, currency: str) -> str:
+    """The effect of *value* (improvement of the stage goal) in words."""
+    v = abs(value)
+    if stage == "shortfall":
+        return (
+            f"cuts the shortfalls by {_fmt(100 * v)}% of one period's requirement"
+            if value > 0
+            else f"adds {_fmt(100 * v)}% of one period's requirement to the shortfalls"
+        )
+    if stage == "interoperability":
+        return (
+            f"adds {_fmt(v)} interoperable capability points (summed over the periods)"
+            if value > 0
+            else f"costs {_fmt(v)} interoperable capability points (summed over the periods)"
+        )
+    if stage == "cost":
+        return f"saves {_fmt(v)} {currency}" if value > 0 else f"costs {_fmt(v)} {currency} more"
+    return (
+        f"improves the weighted objective by {_fmt(v)}"
+        if value > 0
+        else f"worsens the weighted objective by {_fmt(v)}"
+    )
+
+
+GOAL_UNITS = {
+    "shortfall": "requirement-periods of shortfall avoided",
+    "interoperability": "interoperable capability points",
+    "cost": "{currency} saved",
+    "weighted": "weighted objective units",
+}
+"""Unit of the stage goal (the ``unit`` column says 'per' what)."""
+
+
+def _coordinates(frame: pd.DataFrame, dims: list[str]) -> pd.Series:
+    parts = [dim + "=" + frame[dim].astype(str) for dim in dims]
+    out = parts[0]
+    for p in parts[1:]:
+        out = out + ", " + p
+    return out
+
+
+SINGULAR = {
+    "units": "unit",
+    "rounds": "round",
+    "rockets": "rocket",
+    "missiles": "missile",
+    "thousand-rounds": "thousand rounds",
+}
+"""Item units in the singular, for "one more ..." sentences."""
+
+
+def _singular(unit: str) -> str:
+    return SINGULAR.get(unit, unit)
+
+
+def _words(x: str) -> str:
+    return str(x).replace("-", " ").replace("_", " ")
+
+
+def _texts(
+    name: str, frame: pd.DataFrame, bundle: ModelBundle, currency: str
+) -> tuple[list[str], str]:
+    """Sentence per row and the 'per' unit of family *name*."""
+    d = bundle.data
+    scen = bundle.scenario
+    units = scen.item_units()
+    stage = frame["stage"].to_numpy()
+    value = frame["dual"].to_numpy(dtype=float)
+    per: dict[str, str] = {
+        "budget-limit": f"per {currency}",
+        "line-capacity": "per item unit of capacity",
+        "line-expand": "per expansion",
+        "supply-limit": "per item unit",
+        "upgrade-capacity": "per unit of depot capacity",
+        "training-capacity": "per crew",
+        "capability-floor": "per point of floor",
+        "interop-target": "per index point (0.01) of target",
+        "donor-minimum": "per item unit of minimum",
+    }
+    texts: list[str]
+    if name == "budget-limit":
+        texts = [
+            f"the {_words(s)} budget in {p} binds: each extra 10 {currency} "
+            + _goal(g, 10 * v, currency)
+            for s, p, g, v in zip(frame["stream"], frame["period"], stage, value, strict=True)
+        ]
+    elif name in ("line-capacity", "line-expand"):
+        product = pd.Series(d.ln["product"].to_numpy(), index=d.lines)
+        prod = frame["line"].map(product).astype(str)
+        unit = prod.map(units).fillna("units").astype(str)
+        if name == "line-capacity":
+            texts = [
+                f"the {ln} line ({_words(pr)}) is at capacity in {p}: one more "
+                f"{_singular(u)} of capacity {_goal(g, v, currency)}"
+                for ln, pr, u, p, g, v in zip(
+                    frame["line"], prod, unit, frame["period"], stage, value, strict=True
+                )
+            ]
+        elif name == "line-expand":
+            texts = [
+                (
+                    f"one more expansion of the {ln} line ({_words(pr)}) ordered in {p} "
+                    if used < top
+                    else f"the {ln} line ({_words(pr)}) has used all the expansions it may have "
+                    f"({top:g}): one more allowed, ordered in {p}, "
+                )
+                + _goal(g, v, currency)
+                for ln, pr, p, g, v, used, top in zip(
+                    frame["line"],
+                    prod,
+                    frame["period"],
+                    stage,
+                    value,
+                    frame["used"],
+                    frame["allowed"],
+                    strict=True,
+                )
+            ]
+    elif name == "supply-limit":
+        src = d.src.set_index(d.sources)
+        kind = frame["source"].map(src["kind"]).astype(str)
+        country = frame["source"].map(src["country"]).astype(str)
+        item = frame["source"].map(src["item"]).astype(str)
+        unit = item.map(units).fillna("units").astype(str)
+        texts = [
+            (
+                f"the {c} donation of {_words(it)} ({s}) in {p} is used up"
+                if k == "donor"
+                else f"the {s} offer of {_words(it)} from {c} in {p} is used up"
+            )
+            + f": one more {_singular(u)} {_goal(g, v, currency)}"
+            for s, k, c, it, u, p, g, v in zip(
+                frame["source"],
+                kind,
+                country,
+                item,
+                unit,
+                frame["period"],
+                stage,
+                value,
+                strict=True,
+            )
+        ]
+    elif name == "upgrade-capacity":
+        texts = [
+            f"the {u} upgrade depot is full in {p}: one more unit of capacity "
+            + _goal(g, v, currency)
+            for u, p, g, v in zip(frame["upgrade"], frame["period"], stage, value, strict=True)
+        ]
+    elif name == "training-capacity":
+        texts = [
+            f"{_words(c)} crew training is full in {p}: one more crew {_goal(g, v, currency)}"
+            for c, p, g, v in zip(frame["class"], frame["period"], stage, value, strict=True)
+        ]
+    elif name == "capability-floor":
+        texts = [
+            f"the {_words(r)} capability floor in {p} binds: one more point of floor "
+            + _goal(g, v, currency)
+            for r, p, g, v in zip(frame["role"], frame["period"], stage, value, strict=True)
+        ]
+    elif name == "interop-target":
+        texts = [
+            f"the interoperability target in {p} binds: raising it by 0.01 {_goal(g, v, currency)}"
+            for p, g, v in zip(frame["period"], stage, value, strict=True)
+        ]
+    elif name == "donor-minimum":
+        dn = d.dn.set_index(d.donors)
+        country = frame["donor"].map(dn["country"]).astype(str)
+        item = frame["donor"].map(dn["item"]).astype(str)
+        unit = item.map(units).fillna("units").astype(str)
+        texts = [
+            f"{c}'s minimum stock of {_words(it)} in {p} binds: one more "
+            f"{_singular(u)} of minimum {_goal(g, v, currency)}"
+            for c, it, u, p, g, v in zip(
+                country, item, unit, frame["period"], stage, value, strict=True
+            )
+        ]
+    else:  # pragma: no cover - every reported family has a sentence
+        texts = [f"{name} binds" for _ in range(len(frame))]
+    return texts, per[name]
+
+
+def binding_table(
+    bundle: ModelBundle, priced: pd.DataFrame, fixed: dict[str, np.ndarray]
+) -> pd.DataFrame:
+    """``plan/binding.csv`` from :func:`price`: one row per binding constraint, in words.
+
+    Columns: ``constraint``, ``coordinates``, ``dual`` (improvement of the stage
+    goal per unit more of the right-hand side, positive when more helps),
+    ``unit``, ``text``, then ``stage``, ``period`` and ``goal``. A decision
+    (``line-expand``) is listed once per line, only where one more would help.
+    A row whose one step more cannot be had without losing an earlier goal is
+    dropped (it never happens for a resource).
+    """
+    currency = bundle.scenario.header.currency
+    frames: list[pd.DataFrame] = []
+    for name in [*REPORTED, *DECISIONS]:
+        frame = priced[priced["name"] == name]
+        frame = frame[np.isfinite(frame["value"].to_numpy(dtype=float))]
+        if name in DECISIONS:
+            frame = frame[frame["value"] > 0]
+        if frame.empty:
+            continue
+        dims = [
+            c
+            for c in _rows_of(
+                bundle, name, "variable" if name in DECISIONS else "constraint"
+            ).columns
+            if c != "label"
+        ]
+        frame = frame.assign(dual=frame["value"].to_numpy(dtype=float))
+        if name == "line-expand":
+            frame = _best_expansion(bundle, frame, fixed)
+        texts, per = _texts(name, frame, bundle, currency)
+        goal = frame["stage"].map(GOAL_UNITS).str.replace("{currency}", currency, regex=False)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "constraint": name,
+                    "coordinates": _coordinates(frame, dims).to_numpy(),
+                    "dual": frame["dual"].to_numpy(dtype=float),
+                    "unit": (goal + " " + per).to_numpy(),
+                    "text": texts,
+                    "stage": frame["stage"].to_numpy(),
+                    "period": frame["period"].to_numpy() if "period" in frame else np.nan,
+                    "goal": goal.to_numpy(),
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame(
+            {
+                c: pd.Series(dtype=float if c == "dual" else object)
+                for c in [*BINDING_COLUMNS, "stage", "period", "goal"]
+            }
+        )
+    out = pd.concat(frames, ignore_index=True)
+    out["dual"] = np.round(out["dual"].to_numpy(dtype=float), 9) + 0.0
+    order = out["stage"].map(STAGE_ORDER).fillna(9)
+    out = out.assign(_o=order, _a=-out["dual"].abs()).sort_values(
+        ["_o", "_a", "constraint", "coordinates"], kind="stable"
+    )
+    return out.drop(columns=["_o", "_a"]).reset_index(drop=True)
+
+
+def _best_expansion(
+    bundle: ModelBundle, frame: pd.DataFrame, fixed: dict[str, np.ndarray]
+) -> pd.DataFrame:
+    """One row per line: the period where one more expansion helps the most important goal most."""
+    d = bundle.data
+    ordered = np.asarray(fixed.get("line-expand", np.zeros((len(d.lines), d.T))), dtype=float)
+    used = pd.Series(np.round(np.nan_to_num(ordered).sum(axis=1)), index=d.lines)
+    allowed = pd.Series(d.ln["max_expansions"].to_numpy(dtype=float), index=d.lines)
+    order = frame["stage"].map(STAGE_ORDER)
+    best = (
+        frame.assign(_o=order, _v=-frame["dual"])
+        .sort_values(["_o", "_v", "period"], kind="stable")
+        .drop_duplicates("line")
+        .drop(columns=["_o", "_v"])
+    )
+    return best.assign(
+        used=best["line"].map(used).to_numpy(), allowed=best["line"].map(allowed).to_numpy()
+    )
+
+
+def shadow_prices(
+    scenario: Scenario,
+    fixed: dict[str, np.ndarray] | Callable[[ModelBundle], dict[str, np.ndarray]],
+    *,
+    mode: str | None = None,
+    time_limit: float | None = None,
+    bundle: ModelBundle | None = None,
+) -> pd.DataFrame:
+    """The binding constraints of a plan and what one more unit of each is worth.
+
+    Parameters
+    ----------
+    scenario
+        The scenario of the plan.
+    fixed
+        The plan's integer decisions (name -> values), or a function computing
+        them from the rebuilt model (e.g. from run-folder tables).
+    mode
+        Objective mode (default: the header's).
+    time_limit
+        Seconds per LP stage.
+    bundle
+        A freshly built model of *scenario* to use instead of building one.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``plan/binding.csv`` table (see :func:`binding_table`).
+    """
+    bundle = bundle or build_model(scenario)
+    values = fixed(bundle) if callable(fixed) else fixed
+    return binding_table(bundle, price(bundle, values, mode, time_limit), values)

@@ -1,0 +1,188 @@
+"""The explanation tables of a solved plan: formations, their levels, and what binds.
+
+=====================  ===============================================================
+table                  leading columns
+=====================  ===============================================================
+``formations``         period, formation, role, equipment, quantity
+``formation_gaps``     period, formation, role, slots, filled, unfilled
+``formation_levels``   period, formation, level, score, reasons
+``binding``            constraint, coordinates, dual, unit, text
+=====================  ===============================================================
+
+``formations`` and ``formation_gaps`` come from the phase-2 allocation
+(:func:`forceplan.allocate.allocate`), ``formation_levels`` from
+:func:`forceplan.domain.interop_levels.formation_levels`, ``binding`` from the
+LP re-solve with the integer decisions fixed
+(:func:`forceplan.explain.duals.shadow_prices`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from forceplan.allocate import AllocationOptions, allocate
+from forceplan.domain.interop_levels import formation_levels
+from forceplan.domain.scenario import Scenario
+from forceplan.exceptions import ForceplanError
+from forceplan.explain.duals import (
+    integer_values_from_model,
+    integer_values_from_tables,
+    shadow_prices,
+)
+from forceplan.model.build import build_model
+
+if TYPE_CHECKING:  # pragma: no cover
+    import linopy
+
+    from forceplan.results.plan import Plan
+
+log = logging.getLogger(__name__)
+
+EXPLAIN_TABLES: dict[str, list[str]] = {
+    "formations": ["period", "formation", "role", "equipment", "quantity"],
+    "formation_gaps": ["period", "formation", "role", "slots", "filled", "unfilled"],
+    "formation_levels": ["period", "formation", "level", "score", "reasons"],
+    "binding": ["constraint", "coordinates", "dual", "unit", "text"],
+}
+"""Explanation table name (file ``plan/<name>.csv``) -> its leading columns."""
+
+
+def formation_tables(
+    scenario: Scenario,
+    stock: pd.DataFrame,
+    options: AllocationOptions | None = None,
+) -> dict[str, pd.DataFrame]:
+    """``formations``, ``formation_gaps`` and ``formation_levels`` from the plan's stock.
+
+    Parameters
+    ----------
+    scenario
+        The scenario as solved.
+    stock
+        ``plan/stock.csv``: rows (period, equipment, quantity).
+    options
+        Settings of the formation allocation.
+    """
+    alloc = allocate(scenario, stock, options)
+    levels = formation_levels(scenario, alloc.assignment, alloc.gaps)
+    return {
+        "formations": alloc.assignment,
+        "formation_gaps": alloc.gaps,
+        "formation_levels": levels,
+    }
+
+
+def binding_tables(
+    scenario: Scenario,
+    tables: dict[str, pd.DataFrame],
+    *,
+    solved_model: linopy.Model | None = None,
+    mode: str | None = None,
+) -> dict[str, pd.DataFrame]:
+    """``binding``: the shadow prices of the plan (LP re-solve with integers fixed).
+
+    Parameters
+    ----------
+    scenario
+        The scenario as solved.
+    tables
+        The plan tables (``lines`` and ``stock`` give the integer decisions when
+        *solved_model* is not given).
+    solved_model
+        The planner's solved linopy model (``plan.model``), whose integer values are fixed.
+    mode
+        Objective mode of the plan (default: the scenario header's).
+    """
+    bundle = build_model(scenario)
+    if solved_model is not None:
+        fixed = integer_values_from_model(bundle, solved_model)
+    else:
+        fixed = integer_values_from_tables(bundle, tables)
+    return {"binding": shadow_prices(scenario, fixed, mode=mode, bundle=bundle)}
+
+
+def explain_tables(
+    scenario: Scenario,
+    tables: dict[str, pd.DataFrame],
+    *,
+    solved_model: linopy.Model | None = None,
+    mode: str | None = None,
+    allocation: AllocationOptions | None = None,
+    timings: dict[str, float] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The explanation tables from a scenario and its plan tables.
+
+    Parameters
+    ----------
+    scenario
+        The scenario as solved.
+    tables
+        The plan tables (at least ``stock``; ``lines`` too when the model has
+        line expansions and *solved_model* is not given).
+    solved_model
+        The planner's solved linopy model (``plan.model``): its integer values
+        are fixed for the dual re-solve. Without it they come from *tables*.
+    mode
+        Objective mode of the plan (default: the scenario header's).
+    allocation
+        Settings of the formation allocation.
+    timings
+        If given, receives seconds per step (``formations``, ``binding``).
+
+    Returns
+    -------
+    dict
+        Table name -> DataFrame, in the order of :data:`EXPLAIN_TABLES`.
+    """
+    clock = timings if timings is not None else {}
+    t0 = time.perf_counter()
+    out = formation_tables(scenario, tables["stock"], allocation)
+    t1 = time.perf_counter()
+    out.update(binding_tables(scenario, tables, solved_model=solved_model, mode=mode))
+    t2 = time.perf_counter()
+    clock.update({"formations": t1 - t0, "binding": t2 - t1})
+    log.info("explanation tables in %.2fs", t2 - t0)
+    return {name: out[name] for name in EXPLAIN_TABLES}
+
+
+def explain_plan(plan: Plan) -> dict[str, pd.DataFrame]:
+    """The explanation tables of a solved plan, to add to ``plan.tables``.
+
+    Parameters
+    ----------
+    plan
+        A plan with tables (``plan.has_plan``).
+
+    Returns
+    -------
+    dict
+        ``formations``, ``formation_gaps``, ``formation_levels`` and ``binding``
+        (see :data:`EXPLAIN_TABLES`).
+
+    Raises
+    ------
+    ForceplanError
+        When the plan has no tables.
+
+    Examples
+    --------
+    >>> import forceplan  # doctest: +SKIP
+    >>> p = forceplan.plan(forceplan.examples.notional())  # doctest: +SKIP
+    >>> p.tables.update(explain_plan(p))  # doctest: +SKIP
+    """
+    if not plan.has_plan:
+        raise ForceplanError(
+            f"there is no plan to explain (status {plan.status}: {plan.message}). Fix: give the "
+            "solver more time, or run `forceplan explain RUNDIR --iis` to see why it is infeasible."
+        )
+    mode = plan.options.get("mode") if plan.options else None
+    return explain_tables(
+        plan.scenario,
+        plan.tables,
+        solved_model=plan.model,
+        mode=str(mode) if mode else None,
+    )
