@@ -47,6 +47,7 @@ def example(
         sys.exit(EXIT_INVALID)
     from forceplan.synthetic import generate
 
-    s = generate(*sizes, seed=seed)
+    n_equipment, n_periods, n_sources, n_formations = sizes
+    s = generate(n_equipment, n_periods, n_sources, n_formations, seed=seed)
     write_folder(s.header, s.tables, dst, overwrite=force)
     console.print(f"wrote synthetic scenario {synthetic} (seed {seed}) to {dst}", markup=False)

@@ -75,8 +75,13 @@ def read_folder(folder: Path) -> SourceData:
             lines = _yaml_lines(text)
         except UnicodeDecodeError:
             problems.append(
-                Problem("error", "encoding", f"{HEADER_FILE} is not UTF-8 text.",
-                        "save it as UTF-8.", file=HEADER_FILE)
+                Problem(
+                    "error",
+                    "encoding",
+                    f"{HEADER_FILE} is not UTF-8 text.",
+                    "save it as UTF-8.",
+                    file=HEADER_FILE,
+                )
             )
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
@@ -222,7 +227,9 @@ def write_folder(
     return Path(dest)
 
 
-def write_folder_into(header: ScenarioHeader, tables: dict[str, pd.DataFrame], folder: Path) -> None:
+def write_folder_into(
+    header: ScenarioHeader, tables: dict[str, pd.DataFrame], folder: Path
+) -> None:
     """Write the scenario files into an existing folder (not atomic: for callers that are)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / HEADER_FILE).write_text(header_yaml_text(header), encoding="utf-8", newline="\n")

@@ -75,9 +75,19 @@ def check_source(source: SourceData, rules: bool = True) -> tuple[Scenario | Non
     problems = list(source.problems)
     header = None
     header_unreadable = any(
-        p.file == source.header_file and p.sheet == source.header_sheet and p.severity == "error"
-        and p.rule in ("file-missing", "sheet-missing", "header-format", "encoding", "not-excel",
-                       "not-a-scenario", "not-found")
+        p.file == source.header_file
+        and p.sheet == source.header_sheet
+        and p.severity == "error"
+        and p.rule
+        in (
+            "file-missing",
+            "sheet-missing",
+            "header-format",
+            "encoding",
+            "not-excel",
+            "not-a-scenario",
+            "not-found",
+        )
         for p in problems
     )
     if not header_unreadable:

@@ -62,9 +62,7 @@ def from_records(
         types = {c.name: c.type for c in schema.columns}
         body: list[list[str]] = []
         for rec in frame.to_dict("records"):
-            body.append(
-                [format_cell(rec.get(c), types[c]) if c in rec else "" for c in header_row]
-            )
+            body.append([format_cell(rec.get(c), types[c]) if c in rec else "" for c in header_row])
         raw[name] = RawTable(
             name=name,
             file=f"{name}.csv",

@@ -26,7 +26,15 @@ PLAN_TABLES: dict[str, list[str]] = {
         "quantity",
         "cost",
     ],
-    "ammunition": ["period", "munition", "opening", "supply", "consumption", "closing", "shortfall"],
+    "ammunition": [
+        "period",
+        "munition",
+        "opening",
+        "supply",
+        "consumption",
+        "closing",
+        "shortfall",
+    ],
     "ammunition_supply": ["period", "munition", "supplier", "quantity", "cost"],
     "lines": [
         "period",
