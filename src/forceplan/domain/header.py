@@ -33,12 +33,18 @@ class ObjectiveSettings(_Strict):
         "weighted: one weighted sum.",
     )
     shortfall_weight: float = Field(
-        1.0e4, ge=0, description="Weight per unit of shortfall (weighted mode)."
+        1.0e6,
+        ge=0,
+        description="Weight (USD million equivalent) of one normalised shortfall unit: one "
+        "requirement missed in full for one period (weighted mode).",
     )
     interoperability_weight: float = Field(
-        1.0e3,
+        1.0e5,
         ge=0,
-        description="Weight per capability point of interoperability above target (weighted mode).",
+        description="Weight (USD million equivalent) of the interoperability trajectory: "
+        "interoperable capability summed over periods, over the opening force's capability "
+        "times the number of periods (1 = as much as the whole opening force, fully "
+        "interoperable, every period) (weighted mode).",
     )
     cost_weight: float = Field(1.0, ge=0, description="Weight per USD million spent.")
     max_types_per_class: int | None = Field(

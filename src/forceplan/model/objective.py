@@ -20,7 +20,8 @@ Modes (``objective.mode`` in the header):
   objective and adds the previous stage's bound
   (``objective-bound_shortfall``, ``objective-bound_interoperability``).
 * ``weighted``: one stage minimising shortfall_weight x S -
-  interoperability_weight x I + cost_weight x C.
+  interoperability_weight x I / (V T) + cost_weight x C (I normalised like stage 2 of
+  the lexicographic mode, so the three weights compare like for like).
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def stages(b: ModelBundle, mode: str) -> list[Stage]:
     if mode == "weighted":
         w = b.data.scenario.header.objective
         combined = Terms().extend(parts["shortfall"], w.shortfall_weight)
-        combined.extend(parts["interoperability"], -w.interoperability_weight)
+        combined.extend(parts["interoperability"], -w.interoperability_weight / interop_scale)
         combined.extend(parts["cost"], w.cost_weight)
         return [Stage("weighted", combined)]
     raise ValueError(f"unknown objective mode {mode!r}: use 'lexicographic' or 'weighted'")
