@@ -7,15 +7,19 @@ from typing import Annotated
 import typer
 
 from forceplan.cli import common
+from forceplan.cli.compare import compare
 from forceplan.cli.convert import convert
 from forceplan.cli.example import example
+from forceplan.cli.explain import explain
+from forceplan.cli.plan import plan
+from forceplan.cli.report import report
 from forceplan.cli.template import template
 from forceplan.cli.validate import validate
 
 app = typer.Typer(
     name="forceplan",
-    help="Plan a multi-year defence force transition. With no command: validate the shipped "
-    "NOTIONAL scenario.",
+    help="Plan a multi-year defence force transition. With no command: plan the shipped "
+    "NOTIONAL scenario (same as `forceplan plan`).",
     no_args_is_help=False,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -35,13 +39,15 @@ def _root(
         common.console.print(f"forceplan {__version__}")
         raise typer.Exit(0)
     if ctx.invoked_subcommand is None:
-        from forceplan.examples import notional_path
-
-        validate(notional_path())
+        plan()  # the shipped NOTIONAL scenario, into a new folder under ./runs
 
 
 app.command("validate")(validate)
+app.command("plan")(plan)
 app.command("convert")(convert)
+app.command("compare")(compare)
+app.command("report")(report)
+app.command("explain")(explain)
 app.command("template")(template)
 app.command("example")(example)
 

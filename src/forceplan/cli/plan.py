@@ -1,0 +1,323 @@
+"""``forceplan plan [SCENARIO]``: plan a scenario and write the run folder."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from forceplan.cli.common import (
+    EXIT_INVALID,
+    EXIT_NO_PLAN,
+    EXIT_OK,
+    EXIT_SHORTFALL,
+    command,
+    console,
+    err_console,
+    print_problems,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rich.status import Status
+
+    from forceplan.results.plan import Plan
+    from forceplan.solve.progress import ProgressEvent
+
+PLAIN_SOLVER_EVERY = 5.0
+"""Seconds between two solver progress lines when the output is not a terminal."""
+MAX_SHORTFALL_LINES = 12
+"""Shortfalls listed in words at the end; the rest are counted (all are in shortfalls.csv)."""
+
+
+def _fmt_number(value: float | None) -> str:
+    if value is None:
+        return "-"
+    if abs(value) >= 1e6 or (value != 0 and abs(value) < 1e-3):
+        return f"{value:.4g}"
+    return f"{value:,.2f}"
+
+
+def _fmt_index(value: float) -> str:
+    return "-" if value != value else f"{value:.3f}"  # NaN: no capability in service
+
+
+def _label(period: object) -> str:
+    """A period label as text (``2026``, not ``2026.0``)."""
+    try:
+        as_float = float(period)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(period)
+    return str(int(as_float)) if as_float.is_integer() else str(period)
+
+
+def _fmt_gap(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.2f}%"
+
+
+def solver_line(event: ProgressEvent) -> str:
+    """One line about the solve: elapsed time, best bound, best solution, gap."""
+    stage = f" ({event.phase.split(':', 1)[1]})" if ":" in event.phase else ""
+    return (
+        f"solve{stage}: {event.elapsed:6.1f} s, best bound {_fmt_number(event.best_bound)}, "
+        f"best solution {_fmt_number(event.best_solution)}, gap {_fmt_gap(event.gap)}"
+    )
+
+
+class PhaseReporter:
+    """Shows the phases and the live solve line: Rich status on a terminal, log lines otherwise.
+
+    Parameters
+    ----------
+    live
+        Use a Rich status spinner (a terminal); otherwise print plain lines.
+    """
+
+    def __init__(self, live: bool):
+        self.live = live
+        self.status: Status | None = None
+        self.started: dict[str, float] = {}
+        self.last_plain = -1e9
+
+    def start(self, phase: str) -> None:
+        """A phase begins."""
+        self.started[phase] = time.perf_counter()
+        self.last_plain = -1e9  # the first solver report of each stage is shown
+        if self.live:
+            if self.status is None:
+                self.status = console.status(f"{phase} ...")
+                self.status.start()
+            else:
+                self.status.update(f"{phase} ...")
+        elif phase == "solve" or phase.startswith("solve:"):
+            console.print(f"{phase} ...", markup=False)
+
+    def end(self, phase: str, seconds: float | None = None) -> None:
+        """A phase ended after *seconds* (measured here when not given)."""
+        if seconds is None:
+            seconds = time.perf_counter() - self.started.get(phase, time.perf_counter())
+        mark = "[green]✓[/green] " if self.live else ""
+        console.print(f"{mark}{phase:<24} {seconds:8.2f} s", markup=self.live, highlight=False)
+
+    def solver(self, event: ProgressEvent) -> None:
+        """A progress report from the running solver."""
+        line = solver_line(event)
+        if self.live and self.status is not None:
+            self.status.update(line)
+        elif not self.live:
+            now = time.perf_counter()
+            if now - self.last_plain >= PLAIN_SOLVER_EVERY:
+                self.last_plain = now
+                console.print(line, markup=False, soft_wrap=True)
+
+    def event(self, event: ProgressEvent) -> None:
+        """The progress callback handed to :func:`forceplan.plan`."""
+        if event.kind == "phase-start":
+            self.start(event.phase)
+        elif event.kind == "phase-end":
+            self.end(event.phase, event.elapsed)
+        elif event.kind == "solver":
+            self.solver(event)
+
+    def close(self) -> None:
+        """Stop the spinner."""
+        if self.status is not None:
+            self.status.stop()
+            self.status = None
+
+
+def _timed(reporter: PhaseReporter, phase: str, fn: Any, *args: Any) -> tuple[Any, float]:
+    reporter.start(phase)
+    t0 = time.perf_counter()
+    out = fn(*args)
+    seconds = time.perf_counter() - t0
+    reporter.end(phase, seconds)
+    return out, seconds
+
+
+def print_summary(plan: Plan, dest: Path) -> None:
+    """The closing summary: status, notional note, interoperability, shortfalls, cost, place."""
+    s = plan.scenario
+    line = (
+        plan.message if plan.message.startswith(plan.status) else f"{plan.status}: {plan.message}"
+    )
+    if plan.gap and "gap" not in line:
+        line += f", gap {_fmt_gap(plan.gap)}"
+    console.print(f"status: {line}", markup=False, soft_wrap=True)
+    if s.notional:
+        console.print(
+            f"NOTIONAL: '{s.name}' is a notional scenario; the plan is illustrative.",
+            markup=False,
+            soft_wrap=True,
+        )
+    interop = plan.tables["interoperability"]
+    if len(interop):
+        ordered = interop.sort_values("period")
+        periods, index = ordered["period"].tolist(), ordered["index"].astype(float).tolist()
+        console.print(
+            f"interoperability index: {_fmt_index(index[0])} in {_label(periods[0])}, "
+            f"{_fmt_index(index[-1])} in {_label(periods[-1])}",
+            markup=False,
+        )
+    shortfalls = plan.tables["shortfalls"]
+    if len(shortfalls) == 0:
+        console.print("shortfalls: none", markup=False)
+    else:
+        console.print(f"shortfalls ({len(shortfalls)}):", markup=False)
+        for text in shortfalls["text"].astype(str).head(MAX_SHORTFALL_LINES):
+            console.print(f"  - {text}", markup=False, soft_wrap=True)
+        if len(shortfalls) > MAX_SHORTFALL_LINES:
+            console.print(
+                f"  ... and {len(shortfalls) - MAX_SHORTFALL_LINES} more "
+                f"(all in {dest / 'plan' / 'shortfalls.csv'})",
+                markup=False,
+                soft_wrap=True,
+            )
+    budgets = plan.tables["budgets"]
+    currency = s.header.currency
+    if len(budgets):
+        spent = budgets.groupby("stream", sort=True)["spent"].sum()
+        parts = ", ".join(f"{stream} {value:,.1f}" for stream, value in spent.items())
+        console.print(
+            f"total cost by stream ({currency}): {parts}; total {spent.sum():,.1f}",
+            markup=False,
+            soft_wrap=True,
+        )
+    else:
+        console.print(f"total cost ({currency}): 0 (no funding streams)", markup=False)
+    console.print(f"run written to {dest}", markup=False, soft_wrap=True)
+
+
+def _default_scenario() -> Path:
+    from forceplan.examples import notional_path
+
+    return notional_path()
+
+
+@command
+def plan(
+    scenario: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Scenario folder or .xlsx workbook (default: the shipped NOTIONAL scenario)."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="RUNDIR",
+            help="Run folder to write (default: a new timestamped folder under ./runs).",
+        ),
+    ] = None,
+    time_limit: Annotated[
+        float | None,
+        typer.Option("--time-limit", metavar="S", min=0.01, help="Solver time limit in seconds."),
+    ] = None,
+    gap: Annotated[
+        float | None,
+        typer.Option("--gap", metavar="G", min=0.0, max=1.0, help="Relative MIP gap to stop at."),
+    ] = None,
+    threads: Annotated[
+        int | None, typer.Option("--threads", metavar="N", min=1, help="Solver threads.")
+    ] = None,
+    solver: Annotated[
+        str | None, typer.Option("--solver", metavar="NAME", help="Solver (default: highs).")
+    ] = None,
+    write_lp: Annotated[
+        bool, typer.Option("--write-lp", help="Also write model.lp with readable names.")
+    ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 3 when the plan has shortfalls.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace RUNDIR if it already exists.")
+    ] = False,
+) -> None:
+    """Plan a scenario: an optimal year-by-year transition plan, written as a run folder.
+
+    Exit codes: 0 a plan was written (shortfalls are reported, not errors), 1 invalid
+    input, 2 no plan could be produced, 3 with --strict when the plan has shortfalls,
+    130 interrupted (nothing written). Options override the scenario header's solver
+    settings.
+    """
+    import forceplan
+    from forceplan.exceptions import SolveError
+    from forceplan.io.load import check_source, read_source
+    from forceplan.io.run_folder import default_run_dir, write_run_folder
+
+    path = scenario if scenario is not None else _default_scenario()
+    dest = out
+    if (
+        dest is not None
+        and dest.exists()
+        and not (dest.is_dir() and not any(dest.iterdir()))
+        and not force
+    ):
+        err_console.print(
+            f"error: {dest} already exists. Fix: choose a new --out folder or pass --force.",
+            markup=False,
+            soft_wrap=True,
+        )
+        sys.exit(EXIT_INVALID)
+    live = console.is_terminal
+    reporter = PhaseReporter(live)
+    console.print(f"planning {path}", markup=False, soft_wrap=True)
+    timings: dict[str, float] = {}
+    try:
+        source, timings["load"] = _timed(reporter, "load", read_source, path)
+        (scen, problems), timings["validate"] = _timed(reporter, "validate", check_source, source)
+        if scen is None:
+            reporter.close()
+            print_problems(problems, str(path))
+            sys.exit(EXIT_INVALID)
+        scen.origin = str(path)
+        if any(p.severity == "warning" for p in problems):
+            reporter.close()
+            print_problems([p for p in problems if p.severity == "warning"], str(path))
+        try:
+            result = forceplan.plan(
+                scen,
+                time_limit=time_limit,
+                gap=gap,
+                threads=threads,
+                solver=solver,
+                progress=reporter.event,
+            )
+        except SolveError as exc:
+            reporter.close()
+            err_console.print(f"no plan: {exc}", markup=False, soft_wrap=True)
+            sys.exit(EXIT_NO_PLAN)
+        result.timings = {**timings, **result.timings}
+        if not result.has_plan:
+            reporter.close()
+            err_console.print(
+                f"no plan could be produced (status {result.status}): {result.message}. "
+                "Nothing was written.",
+                markup=False,
+                soft_wrap=True,
+            )
+            if result.status == "time_limit":
+                err_console.print(
+                    "Fix: allow more time with --time-limit, or a larger --gap.", markup=False
+                )
+            sys.exit(EXIT_NO_PLAN)
+        target = dest if dest is not None else default_run_dir(scen.name)
+        _, timings["write"] = _timed(
+            reporter,
+            "write",
+            lambda: write_run_folder(result, target, overwrite=force, write_lp=write_lp),
+        )
+    finally:
+        reporter.close()
+    print_summary(result, target)
+    if strict and len(result.tables["shortfalls"]):
+        console.print(
+            f"--strict: the plan has {len(result.tables['shortfalls'])} shortfall(s); exit 3.",
+            markup=False,
+        )
+        sys.exit(EXIT_SHORTFALL)
+    sys.exit(EXIT_OK)

@@ -1,0 +1,1085 @@
+"""An independent checker of run folders.
+
+It shares no code with forceplan's model builder, solver layer or result
+extraction: it reads the run folder's ``scenario/`` (the inputs exactly as
+solved) and ``plan/`` CSV files with pandas and yaml directly, recomputes every
+balance from the scenario's own numbers, and lists what does not hold.
+
+Checked:
+
+- the contract: every plan file with its columns; the scenario hash in ``summary.json``;
+- stock flow per equipment type and period (opening inventory x serviceable share, losses at
+  the period's attrition rate, deliveries arriving, retirements, upgrades out and in),
+  non-negative stock and end of service life;
+- lead times (``period_delivered - period_ordered`` = the source's lead time) and order
+  windows;
+- capacities: source quantity per period, line capacity with expansions on line after their
+  lead time and the expansion limit, upgrade depot capacity and lead time;
+- budgets: available as in the scenario, spent <= available, spending per use equal to the
+  cost of that use and only on allowed uses, country-restricted streams paying only their
+  countries;
+- donors: stock balance, non-negative stock, minimum from the replenish-by period on;
+- ammunition balance and consumption (use x stock at the period's intensity);
+- capability per role (value x stock) against its floor; interoperability index against its
+  target; training pipeline capacity;
+- every violated requirement (capability below floor, interoperability below target,
+  ammunition shortfall, donor below minimum, unfunded operating cost) appears in
+  ``plan/shortfalls.csv`` with its amount.
+
+Usage::
+
+    violations = check_run(run_dir)   # [] when the plan is consistent
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+SCENARIO_TABLES = (
+    "standards",
+    "munitions",
+    "equipment",
+    "equipment_standards",
+    "equipment_munitions",
+    "inventory",
+    "upgrades",
+    "formations",
+    "formation_slots",
+    "requirements",
+    "sources",
+    "donors",
+    "lines",
+    "budgets",
+    "budget_uses",
+    "training",
+    "attrition",
+)
+"""Scenario table files, in the order the scenario hash covers them."""
+
+PLAN_COLUMNS: dict[str, list[str]] = {
+    "stock": ["period", "equipment", "quantity"],
+    "deliveries": ["period_ordered", "period_delivered", "equipment", "source", "quantity", "cost"],
+    "retirements": ["period", "equipment", "quantity"],
+    "losses": ["period", "equipment", "quantity"],
+    "upgrades": [
+        "period_started",
+        "period_completed",
+        "from_equipment",
+        "to_equipment",
+        "quantity",
+        "cost",
+    ],
+    "ammunition": [
+        "period",
+        "munition",
+        "opening",
+        "supply",
+        "consumption",
+        "closing",
+        "shortfall",
+    ],
+    "ammunition_supply": ["period", "munition", "supplier", "quantity", "cost"],
+    "lines": [
+        "period",
+        "line",
+        "capacity",
+        "output",
+        "expansions_ordered",
+        "expansions_online",
+        "expansion_cost",
+    ],
+    "donors": ["period", "donor", "item", "stock", "donated", "replenished", "minimum"],
+    "budgets": ["period", "stream", "available", "spent"],
+    "capability": ["period", "role", "capability", "floor", "shortfall"],
+    "interoperability": ["period", "index", "target", "shortfall"],
+    "training": ["period", "pipeline", "capacity", "used"],
+    "shortfalls": ["constraint", "coordinates", "amount", "unit", "text"],
+}
+"""The run folder contract, written out again here on purpose (no import from forceplan)."""
+
+TEXT = {
+    "equipment",
+    "source",
+    "from_equipment",
+    "to_equipment",
+    "munition",
+    "supplier",
+    "line",
+    "donor",
+    "item",
+    "stream",
+    "role",
+    "pipeline",
+    "constraint",
+    "coordinates",
+    "unit",
+    "text",
+}
+USES = ("acquisition", "operation", "upgrade", "expansion", "replenishment", "ammunition")
+
+ATOL = 1e-3
+"""Absolute tolerance (units, rounds, points, USD million)."""
+RTOL = 1e-6
+"""Relative tolerance on top of :data:`ATOL`."""
+
+
+def _tol(scale: Any) -> Any:
+    return ATOL + RTOL * np.abs(scale)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.6g}"
+
+
+@dataclass
+class Data:
+    """What the checker reads: the header, scenario tables, plan tables and summary."""
+
+    header: dict[str, Any]
+    scenario: dict[str, pd.DataFrame]
+    plan: dict[str, pd.DataFrame]
+    summary: dict[str, Any]
+    labels: list[int] = field(default_factory=list)
+    length: int = 1
+    intensity: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def equipment(self) -> pd.DataFrame:
+        return self.scenario["equipment"].set_index("id")
+
+
+def _read_scenario_csv(path: Path) -> pd.DataFrame:
+    """A scenario CSV as text; numbers are converted by the checks that need them."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def _num(frame: pd.DataFrame, column: str, default: float = np.nan) -> pd.Series:
+    values = pd.to_numeric(frame[column].replace("", np.nan), errors="coerce")
+    return values.fillna(default).astype(float)
+
+
+def _read_plan_csv(path: Path, columns: list[str]) -> pd.DataFrame:
+    text_cols = {c: str for c in columns if c in TEXT}
+    frame = pd.read_csv(path, dtype=text_cols)
+    for c in text_cols:
+        frame[c] = frame[c].fillna("").astype(str)
+    for c in columns:
+        if c not in TEXT:
+            frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(float)
+    return frame
+
+
+def scenario_digest(folder: Path) -> str:
+    """sha256 over scenario.yaml then each table CSV (name, NUL, bytes, NUL)."""
+    digest = hashlib.sha256()
+    for name in ["scenario.yaml", *(f"{t}.csv" for t in SCENARIO_TABLES)]:
+        p = folder / name
+        digest.update(name.encode() + b"\0")
+        digest.update(p.read_bytes() if p.is_file() else b"")
+        digest.update(b"\0")
+    return "sha256:" + digest.hexdigest()
+
+
+def load(run: Path) -> tuple[Data | None, list[str]]:
+    """Read a run folder; the second value lists contract violations."""
+    problems: list[str] = []
+    sdir = run / "scenario"
+    if not (sdir / "scenario.yaml").is_file():
+        return None, [f"contract: {sdir / 'scenario.yaml'} is missing"]
+    header = yaml.safe_load((sdir / "scenario.yaml").read_text(encoding="utf-8"))
+    scenario = {}
+    for t in SCENARIO_TABLES:
+        if not (sdir / f"{t}.csv").is_file():
+            problems.append(f"contract: scenario/{t}.csv is missing")
+            continue
+        scenario[t] = _read_scenario_csv(sdir / f"{t}.csv")
+    plan = {}
+    for t, cols in PLAN_COLUMNS.items():
+        p = run / "plan" / f"{t}.csv"
+        if not p.is_file():
+            problems.append(f"contract: plan/{t}.csv is missing")
+            continue
+        head = list(pd.read_csv(p, nrows=0).columns)
+        if head[: len(cols)] != cols:
+            problems.append(f"contract: plan/{t}.csv starts with {head[: len(cols)]}, not {cols}")
+            continue
+        plan[t] = _read_plan_csv(p, cols)
+    summary: dict[str, Any] = {}
+    if not (run / "summary.json").is_file():
+        problems.append("contract: summary.json is missing")
+    else:
+        summary = json.loads((run / "summary.json").read_text(encoding="utf-8"))
+        for key in ("status", "objective", "gap", "timings", "solver", "forceplan_version"):
+            if key not in summary:
+                problems.append(f"contract: summary.json lacks {key!r}")
+        recorded = summary.get("scenario", {}).get("hash")
+        if recorded != scenario_digest(sdir):
+            problems.append(
+                f"contract: summary.json scenario hash {recorded} does not match scenario/ "
+                f"({scenario_digest(sdir)})"
+            )
+    if not (run / "plan.xlsx").is_file():
+        problems.append("contract: plan.xlsx is missing")
+    if problems and (len(plan) < len(PLAN_COLUMNS) or len(scenario) < len(SCENARIO_TABLES)):
+        return None, problems
+    length = int(header.get("period_length", 1))
+    labels = [int(header["start_year"]) + i * length for i in range(int(header["periods"]))]
+    data = Data(
+        header=header,
+        scenario=scenario,
+        plan=plan,
+        summary=summary,
+        labels=labels,
+        length=length,
+        intensity=dict(zip(labels, header["intensity"], strict=True)),
+    )
+    return data, problems
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _grid(
+    d: Data,
+    frame: pd.DataFrame,
+    key: str,
+    keys: list[str],
+    period: str = "period",
+    value: str = "quantity",
+) -> pd.DataFrame:
+    """Sum *value* by (key, period) as a keys x labels frame (0 where absent)."""
+    out = pd.DataFrame(0.0, index=pd.Index(keys, name=key), columns=d.labels)
+    if len(frame):
+        g = frame.groupby([key, period])[value].sum().unstack(period, fill_value=0.0)
+        g = g.reindex(index=out.index, columns=d.labels, fill_value=0.0)
+        out = out.add(g, fill_value=0.0)
+    return out.astype(float)
+
+
+def _shift(frame: pd.DataFrame, opening: pd.Series) -> pd.DataFrame:
+    """Previous period's values; the first period takes *opening*."""
+    prev = frame.shift(1, axis=1)
+    prev[frame.columns[0]] = opening.reindex(frame.index).fillna(0.0).to_numpy()
+    return prev
+
+
+def _mismatch(name: str, got: pd.DataFrame, want: pd.DataFrame, what: str) -> list[str]:
+    diff = (got - want).abs()
+    bad = diff > _tol(np.maximum(got.abs(), want.abs()))
+    out = []
+    for key, period in zip(*np.nonzero(bad.to_numpy()), strict=True):
+        k, p = got.index[key], got.columns[period]
+        out.append(
+            f"{name}: {what} of {k} in {p} is {_fmt(got.iat[key, period])}, "
+            f"expected {_fmt(want.iat[key, period])}"
+        )
+    return out
+
+
+def _stock(d: Data) -> pd.DataFrame:
+    ids = d.scenario["equipment"]["id"].tolist()
+    return _grid(d, d.plan["stock"], "equipment", ids)
+
+
+def _source_table(d: Data) -> pd.DataFrame:
+    s = d.scenario["sources"].copy()
+    s["quantity_n"] = _num(s, "quantity", 0.0)
+    s["price_n"] = _num(s, "price", 0.0)
+    s["lead_n"] = _num(s, "lead_time", 0.0)
+    s["first_n"] = _num(s, "first_period", d.labels[0])
+    s["last_n"] = _num(s, "last_period", d.labels[-1])
+    return s.set_index("id")
+
+
+def _line_table(d: Data) -> pd.DataFrame:
+    ln = d.scenario["lines"].copy()
+    for c, default in (
+        ("capacity", 0.0),
+        ("unit_cost", 0.0),
+        ("expansion_size", 0.0),
+        ("expansion_cost", 0.0),
+        ("expansion_lead_time", 1.0),
+        ("max_expansions", 0.0),
+    ):
+        ln[c + "_n"] = _num(ln, c, default)
+    ln["first_n"] = _num(ln, "first_period", d.labels[0])
+    return ln.set_index("id")
+
+
+def _munition_orders(d: Data) -> pd.DataFrame:
+    """Ammunition supplies with the period each was ordered (arrival - lead time)."""
+    sup = d.plan["ammunition_supply"].copy()
+    src = _source_table(d)
+    lead = sup["supplier"].map(src["lead_n"]).fillna(0.0)
+    sup["period_ordered"] = sup["period"] - lead * d.length
+    return sup
+
+
+def _orders(d: Data) -> pd.DataFrame:
+    """Every order placed at a supply source: (source, period_ordered, quantity, cost, item)."""
+    dl = d.plan["deliveries"]
+    eq = dl.rename(columns={"source": "supplier", "equipment": "item"})[
+        ["supplier", "period_ordered", "quantity", "cost", "item"]
+    ]
+    mu = _munition_orders(d).rename(columns={"munition": "item"})[
+        ["supplier", "period_ordered", "quantity", "cost", "item"]
+    ]
+    both = pd.concat([eq, mu], ignore_index=True)
+    return both[both["supplier"].isin(d.scenario["sources"]["id"])]
+
+
+def _line_force_output(d: Data) -> pd.DataFrame:
+    """Line output delivered to the force: equipment deliveries and ammunition supplies."""
+    ids = d.scenario["lines"]["id"].tolist()
+    dl = d.plan["deliveries"].rename(columns={"source": "line", "period_delivered": "p"})
+    mu = d.plan["ammunition_supply"].rename(columns={"supplier": "line", "period": "p"})
+    both = pd.concat([dl[["line", "p", "quantity"]], mu[["line", "p", "quantity"]]])
+    both = both[both["line"].isin(ids)]
+    return _grid(d, both, "line", ids, period="p")
+
+
+# ---------------------------------------------------------------------------- checks
+
+
+def check_stock_flow(d: Data) -> list[str]:
+    """Closing stock = opening - losses + arrivals - retirements - upgrades out + upgrades in."""
+    out: list[str] = []
+    eq = d.equipment
+    ids = eq.index.tolist()
+    inv = d.scenario["inventory"]
+    s0 = (
+        (_num(inv, "quantity", 0.0) * _num(inv, "serviceable", 1.0))
+        .groupby(inv["equipment"].to_numpy())
+        .sum()
+    )
+    stock = _stock(d)
+    prev = _shift(stock, s0)
+    losses = _grid(d, d.plan["losses"], "equipment", ids)
+    arrivals = _grid(d, d.plan["deliveries"], "equipment", ids, period="period_delivered")
+    retire = _grid(d, d.plan["retirements"], "equipment", ids)
+    up = d.plan["upgrades"]
+    up_out = _grid(d, up, "from_equipment", ids, period="period_started")
+    up_in = _grid(
+        d, up[up["period_completed"].isin(d.labels)], "to_equipment", ids, period="period_completed"
+    )
+    up_out.index.name = up_in.index.name = "equipment"
+    expected = prev - losses + arrivals - retire - up_out.to_numpy() + up_in.to_numpy()
+    out += _mismatch("stock-flow", stock, expected, "closing stock")
+    # attrition: losses = rate(class, intensity) x previous stock
+    att = d.scenario["attrition"]
+    rate = pd.Series(
+        _num(att, "rate", 0.0).to_numpy(),
+        index=pd.MultiIndex.from_arrays([att["class"], att["intensity"]]),
+    )
+    rates = pd.DataFrame(
+        {p: [rate.get((c, d.intensity[p]), 0.0) for c in eq["class"]] for p in d.labels},
+        index=stock.index,
+    )
+    out += _mismatch("attrition", losses, rates * prev, "losses")
+    for name, frame in (("stock", stock), ("retirements", retire), ("losses", losses)):
+        neg = frame < -_tol(0)
+        for k, p in zip(*np.nonzero(neg.to_numpy()), strict=True):
+            out.append(
+                f"{name}: {frame.index[k]} in {frame.columns[p]} is negative "
+                f"({_fmt(frame.iat[k, p])})"
+            )
+    unknown = set(d.plan["stock"]["equipment"]) - set(ids)
+    if unknown:
+        out.append(f"stock: unknown equipment {sorted(unknown)}")
+    # end of service life: units older than their service life are out of service
+    life = _num(eq.reset_index(), "service_life", 30.0).to_numpy()
+    rem = _num(inv, "remaining_life", np.nan)
+    rem = rem.fillna(inv["equipment"].map(dict(zip(ids, life, strict=True)))).to_numpy()
+    qty0 = (_num(inv, "quantity", 0.0) * _num(inv, "serviceable", 1.0)).to_numpy()
+    entered = (arrivals + up_in.to_numpy()).to_numpy()
+    for t_idx, p in enumerate(d.labels):
+        alive_rows = (
+            pd.Series(qty0 * (rem > t_idx * d.length)).groupby(inv["equipment"].to_numpy()).sum()
+        )
+        alive0 = alive_rows.reindex(ids).fillna(0.0).to_numpy()
+        ages = (t_idx - np.arange(t_idx + 1)) * d.length  # age of arrivals in tau <= t
+        recent = (entered[:, : t_idx + 1] * (ages[None, :] < life[:, None])).sum(axis=1)
+        cap = alive0 + recent
+        over = stock[p].to_numpy() - cap > _tol(cap)
+        for k in np.nonzero(over)[0]:
+            out.append(
+                f"service-life: {ids[k]} in {p} has {_fmt(stock[p].iat[k])} in service but "
+                f"only {_fmt(cap[k])} are within their service life"
+            )
+    return out
+
+
+def check_lead_times(d: Data) -> list[str]:
+    """Deliveries arrive exactly their source's lead time after ordering, within the window."""
+    out: list[str] = []
+    src = _source_table(d)
+    lines = _line_table(d)
+    dl = d.plan["deliveries"]
+    is_src = dl["source"].isin(src.index)
+    is_line = dl["source"].isin(lines.index)
+    for _, r in dl[~is_src & ~is_line].iterrows():
+        out.append(f"deliveries: {r['equipment']} from unknown source {r['source']!r}")
+    s = dl[is_src]
+    lead = s["source"].map(src["lead_n"]) * d.length
+    bad = (s["period_delivered"] - s["period_ordered"]) != lead
+    for (_, r), lt in zip(s[bad].iterrows(), lead[bad], strict=True):
+        out.append(
+            f"lead-time: {r['quantity']:g} {r['equipment']} from {r['source']} ordered in "
+            f"{r['period_ordered']:g} delivered in {r['period_delivered']:g}; lead time is "
+            f"{lt:g} year(s)"
+        )
+    wrong_item = s["equipment"] != s["source"].map(src["item"])
+    for _, r in s[wrong_item].iterrows():
+        out.append(f"deliveries: source {r['source']} does not supply {r['equipment']}")
+    window = (s["period_ordered"] < s["source"].map(src["first_n"])) | (
+        s["period_ordered"] > s["source"].map(src["last_n"])
+    )
+    for _, r in s[window & (s["quantity"] > ATOL)].iterrows():
+        out.append(
+            f"order-window: {r['source']} ordered in {r['period_ordered']:g}, outside "
+            "its first/last period"
+        )
+    ln = dl[is_line]
+    for _, r in ln[ln["period_delivered"] != ln["period_ordered"]].iterrows():
+        out.append(
+            f"lead-time: line {r['source']} output ordered {r['period_ordered']:g} "
+            f"delivered {r['period_delivered']:g}; line output arrives the same period"
+        )
+    for _, r in ln[ln["equipment"] != ln["source"].map(lines["product"])].iterrows():
+        out.append(f"deliveries: line {r['source']} does not produce {r['equipment']}")
+    for frame in (dl,):
+        late = ~frame["period_delivered"].isin(d.labels) | ~frame["period_ordered"].isin(d.labels)
+        for _, r in frame[late].iterrows():
+            out.append(
+                f"deliveries: {r['equipment']} from {r['source']} has a period outside the horizon"
+            )
+    # costs of deliveries: price (source) or unit cost (line) x quantity
+    price = dl["source"].map(pd.concat([src["price_n"], lines["unit_cost_n"]]))
+    bad_cost = (dl["cost"] - price * dl["quantity"]).abs() > _tol(dl["cost"])
+    for _, r in dl[bad_cost].iterrows():
+        out.append(
+            f"deliveries: cost {r['cost']:g} of {r['quantity']:g} {r['equipment']} from "
+            f"{r['source']} is not price x quantity"
+        )
+    sup = d.plan["ammunition_supply"]
+    known = sup["supplier"].isin(src.index) | sup["supplier"].isin(lines.index)
+    for _, r in sup[~known].iterrows():
+        out.append(f"ammunition_supply: unknown supplier {r['supplier']!r}")
+    item = sup["supplier"].map(pd.concat([src["item"], lines["product"]]))
+    for _, r in sup[known & (item != sup["munition"])].iterrows():
+        out.append(f"ammunition_supply: {r['supplier']} does not supply {r['munition']}")
+    price = sup["supplier"].map(pd.concat([src["price_n"], lines["unit_cost_n"]]))
+    bad_cost = (sup["cost"] - price * sup["quantity"]).abs() > _tol(sup["cost"])
+    for _, r in sup[bad_cost].iterrows():
+        out.append(
+            f"ammunition_supply: cost {r['cost']:g} of {r['quantity']:g} {r['munition']} "
+            f"from {r['supplier']} is not price x quantity"
+        )
+    return out
+
+
+def check_capacities(d: Data) -> list[str]:
+    """Source quantities, line capacities and expansions, upgrade depot capacities."""
+    out: list[str] = []
+    src = _source_table(d)
+    orders = _orders(d)
+    ordered = _grid(d, orders, "supplier", src.index.tolist(), period="period_ordered")
+    active = pd.DataFrame(
+        {p: ((src["first_n"] <= p) & (src["last_n"] >= p)).to_numpy() for p in d.labels},
+        index=ordered.index,
+    )
+    limit = active * src["quantity_n"].to_numpy()[:, None]
+    over = ordered - limit > _tol(limit)
+    for k, p in zip(*np.nonzero(over.to_numpy()), strict=True):
+        out.append(
+            f"source-capacity: {ordered.index[k]} ordered {_fmt(ordered.iat[k, p])} in "
+            f"{ordered.columns[p]}, more than its {_fmt(limit.iat[k, p])} per period"
+        )
+    # lines
+    lines = _line_table(d)
+    ids = lines.index.tolist()
+    lp = d.plan["lines"]
+    cap = _grid(d, lp, "line", ids, value="capacity")
+    output = _grid(d, lp, "line", ids, value="output")
+    ordered_x = _grid(d, lp, "line", ids, value="expansions_ordered")
+    online = _grid(d, lp, "line", ids, value="expansions_online")
+    x_cost = _grid(d, lp, "line", ids, value="expansion_cost")
+    cum = ordered_x.cumsum(axis=1).to_numpy()
+    lag = lines["expansion_lead_time_n"].astype(int).to_numpy()
+    want_online = np.zeros_like(cum)
+    for k in range(len(ids)):  # one shift per line (a handful of lines)
+        if lag[k] < len(d.labels):
+            want_online[k, lag[k] :] = cum[k, : len(d.labels) - lag[k]]
+    want_online_df = pd.DataFrame(want_online, index=cap.index, columns=d.labels)
+    out += _mismatch("line-expansions", online, want_online_df, "expansions on line")
+    started = np.array(d.labels)[None, :] >= lines["first_n"].to_numpy()[:, None]
+    want_cap = started * (
+        lines["capacity_n"].to_numpy()[:, None]
+        + lines["expansion_size_n"].to_numpy()[:, None] * want_online
+    )
+    out += _mismatch(
+        "line-capacity", cap, pd.DataFrame(want_cap, index=cap.index, columns=d.labels), "capacity"
+    )
+    over = output - cap > _tol(cap)
+    for k, p in zip(*np.nonzero(over.to_numpy()), strict=True):
+        out.append(
+            f"line-capacity: {ids[k]} produced {_fmt(output.iat[k, p])} in "
+            f"{d.labels[p]}, above its capacity {_fmt(cap.iat[k, p])}"
+        )
+    frac = (ordered_x - ordered_x.round()).abs() > 1e-6
+    for k, p in zip(*np.nonzero(frac.to_numpy()), strict=True):
+        out.append(
+            f"line-expansions: {ids[k]} orders a fractional number of expansions "
+            f"({_fmt(ordered_x.iat[k, p])}) in {d.labels[p]}"
+        )
+    total = ordered_x.sum(axis=1)
+    for k in np.nonzero((total - lines["max_expansions_n"]).to_numpy() > 1e-6)[0]:
+        out.append(
+            f"line-max_expansions: {ids[k]} orders {_fmt(total.iat[k])} expansions, "
+            f"more than {_fmt(lines['max_expansions_n'].iat[k])}"
+        )
+    want_cost = ordered_x * lines["expansion_cost_n"].to_numpy()[:, None]
+    out += _mismatch("line-expansion_cost", x_cost, want_cost, "expansion cost")
+    force = _line_force_output(d)
+    over = force - output > _tol(output)
+    for k, p in zip(*np.nonzero(over.to_numpy()), strict=True):
+        out.append(
+            f"line-output: {ids[k]} delivered {_fmt(force.iat[k, p])} to the force in "
+            f"{d.labels[p]} but its output is {_fmt(output.iat[k, p])}"
+        )
+    # upgrades: depot capacity per path and period, lead time, cost
+    ups = d.scenario["upgrades"].copy()
+    up = d.plan["upgrades"]
+    if len(up):
+        ups["capacity_n"] = _num(ups, "capacity", 0.0)
+        ups["lead_n"] = _num(ups, "lead_time", 1.0)
+        ups["cost_n"] = _num(ups, "unit_cost", 0.0)
+        pair_cap = ups.groupby(["from_equipment", "to_equipment"])["capacity_n"].sum()
+        started_q = up.groupby(["from_equipment", "to_equipment", "period_started"])[
+            "quantity"
+        ].sum()
+        for (fe, te, p), q in started_q.items():
+            limit_q = pair_cap.get((fe, te))
+            if limit_q is None:
+                out.append(f"upgrades: no upgrade path from {fe} to {te}")
+            elif q - limit_q > _tol(limit_q):
+                out.append(
+                    f"upgrade-capacity: {_fmt(q)} {fe} -> {te} started in {p:g}, depot "
+                    f"capacity is {_fmt(limit_q)}"
+                )
+        merged = up.merge(ups, on=["from_equipment", "to_equipment"], how="left")
+        lead_ok = (merged["period_completed"] - merged["period_started"]) == merged["lead_n"] * (
+            d.length
+        )
+        ok = lead_ok.groupby(
+            [merged["from_equipment"], merged["period_started"], merged["to_equipment"]]
+        ).any()
+        for (fe, p, te), good in ok.items():
+            if not good:
+                out.append(
+                    f"upgrade-lead_time: {fe} -> {te} started in {p:g} completes at the "
+                    "wrong period"
+                )
+        cost_ok = (merged["cost"] - merged["cost_n"] * merged["quantity"]).abs() <= _tol(
+            merged["cost"]
+        )
+        okc = cost_ok.groupby(
+            [merged["from_equipment"], merged["period_started"], merged["to_equipment"]]
+        ).any()
+        for (fe, p, te), good in okc.items():
+            if not good:
+                out.append(
+                    f"upgrades: cost of {fe} -> {te} started in {p:g} is not unit cost x quantity"
+                )
+    return out
+
+
+def _country_of(d: Data) -> pd.Series:
+    src = d.scenario["sources"].set_index("id")["country"]
+    ln = d.scenario["lines"].set_index("id")["country"]
+    return pd.concat([src, ln])
+
+
+def _replenishment(d: Data) -> pd.DataFrame:
+    """Line output that did not go to the force, per line and period (replenishment)."""
+    ids = d.scenario["lines"]["id"].tolist()
+    output = _grid(d, d.plan["lines"], "line", ids, value="output")
+    return (output - _line_force_output(d)).clip(lower=0.0)
+
+
+def check_budgets(d: Data) -> list[str]:
+    """Available as in the scenario; spent <= available; per use = its cost; allowed uses only."""
+    out: list[str] = []
+    b = d.plan["budgets"]
+    sb = d.scenario["budgets"].copy()
+    sb["amount_n"] = _num(sb, "amount", 0.0)
+    sb["period_n"] = _num(sb, "period", 0.0)
+    amount = sb.groupby(["stream", "period_n"])["amount_n"].sum()
+    uses = d.scenario["budget_uses"]
+    streams = sorted(set(sb["stream"]))
+    for s in streams:
+        for p in d.labels:
+            rows = b[(b["stream"] == s) & (b["period"] == p)]
+            want = float(amount.get((s, float(p)), 0.0))
+            if len(rows) == 0:
+                if want > ATOL:
+                    out.append(f"budgets: no row for stream {s} in {p}")
+                continue
+            got = float(rows["available"].sum())
+            if abs(got - want) > _tol(want):
+                out.append(
+                    f"budgets: {s} has {_fmt(got)} available in {p}, the scenario gives "
+                    f"{_fmt(want)}"
+                )
+    over = b["spent"] - b["available"] > _tol(b["available"])
+    for _, r in b[over].iterrows():
+        out.append(
+            f"budget-limit: {r['stream']} spent {_fmt(r['spent'])} in {r['period']:g}, "
+            f"more than the {_fmt(r['available'])} available"
+        )
+    use_cols = [u for u in USES if u in b.columns]
+    missing = [u for u in USES if u not in b.columns]
+    if missing:
+        out.append(f"budgets: columns {missing} are missing")
+    if use_cols:
+        total = b[use_cols].fillna(0.0).sum(axis=1)
+        bad = (total - b["spent"]).abs() > _tol(b["spent"])
+        for _, r in b[bad].iterrows():
+            out.append(
+                f"budgets: {r['stream']} in {r['period']:g}: spent is not the sum of its uses"
+            )
+    allowed = set(zip(uses["stream"], uses["use"], strict=True))
+    for u in use_cols:
+        bad_rows = b[
+            (b[u].fillna(0.0) > ATOL)
+            & np.array([(s, u) not in allowed for s in b["stream"]], dtype=bool)
+        ]
+        for _, r in bad_rows.iterrows():
+            out.append(
+                f"budget-uses: {r['stream']} paid {_fmt(r[u])} for {u} in "
+                f"{r['period']:g} but may not pay for {u}"
+            )
+    # cost of each use per period, recomputed from the plan tables
+    country = _country_of(d)
+    lines = _line_table(d)
+    eq = d.equipment
+    dl = d.plan["deliveries"]
+    sup = _munition_orders(d)
+    rep = _replenishment(d)
+    rep_cost = rep * lines["unit_cost_n"].reindex(rep.index).to_numpy()[:, None]
+    costs: dict[str, pd.DataFrame] = {}
+    costs["acquisition"] = (
+        dl.assign(country=dl["source"].map(country))
+        .groupby(["country", "period_ordered"])["cost"]
+        .sum()
+        .unstack(fill_value=0.0)
+    )
+    costs["ammunition"] = (
+        sup.assign(country=sup["supplier"].map(country))
+        .groupby(["country", "period_ordered"])["cost"]
+        .sum()
+        .unstack(fill_value=0.0)
+    )
+    rc = rep_cost.groupby(lines["country"].reindex(rep.index).to_numpy()).sum()
+    costs["replenishment"] = rc
+    xc = _grid(d, d.plan["lines"], "line", lines.index.tolist(), value="expansion_cost")
+    costs["expansion"] = xc.groupby(lines["country"].reindex(xc.index).to_numpy()).sum()
+    up = d.plan["upgrades"]
+    costs["upgrade"] = (
+        up.groupby("period_started")["cost"].sum().to_frame().T.rename(index={"cost": ""})
+        if len(up)
+        else pd.DataFrame()
+    )
+    stock = _stock(d)
+    opcost = (
+        stock * (_num(eq.reset_index(), "operating_cost", 0.0).to_numpy() * d.length)[:, None]
+    ).sum(axis=0)
+    for u in ("acquisition", "ammunition", "replenishment", "expansion", "upgrade"):
+        c = costs[u].reindex(columns=d.labels, fill_value=0.0) if len(costs[u]) else None
+        want = c.sum(axis=0) if c is not None else pd.Series(0.0, index=d.labels)
+        paid = (
+            b.groupby("period")[u].sum().reindex(d.labels, fill_value=0.0)
+            if u in b
+            else pd.Series(0.0, index=d.labels)
+        )
+        for p in d.labels:
+            if abs(paid[p] - want[p]) > _tol(want[p]):
+                out.append(
+                    f"budget-cover: {u} in {p} costs {_fmt(want[p])} but the streams paid "
+                    f"{_fmt(paid[p])}"
+                )
+        # streams limited to some countries pay at most what those countries' suppliers cost
+        if c is None or u not in b:
+            continue
+        rows = uses[uses["use"] == u]
+        for s, grp in rows.groupby("stream"):
+            if (grp["country"] == "").any():
+                continue
+            limit_c = c.reindex(sorted(set(grp["country"]))).fillna(0.0).sum(axis=0)
+            paid_s = b[b["stream"] == s].groupby("period")[u].sum()
+            for p, v in paid_s.items():
+                if v - limit_c.get(p, 0.0) > _tol(v):
+                    out.append(
+                        f"budget-uses: {s} paid {_fmt(v)} for {u} in {p:g}, more than "
+                        f"the {_fmt(limit_c.get(p, 0.0))} owed to "
+                        f"{', '.join(sorted(set(grp['country'])))}"
+                    )
+    paid_op = (
+        b.groupby("period")["operation"].sum().reindex(d.labels, fill_value=0.0)
+        if "operation" in b
+        else pd.Series(0.0, index=d.labels)
+    )
+    for p in d.labels:
+        gap = opcost[p] - paid_op[p]
+        if gap < -_tol(opcost[p]):
+            out.append(
+                f"budget-cover: operation in {p} costs {_fmt(opcost[p])} but the streams "
+                f"paid {_fmt(paid_op[p])}"
+            )
+        elif gap > _tol(opcost[p]):
+            out += _require_shortfall(
+                d,
+                "operation",
+                ("budget", "unfunded", "operat"),
+                [],
+                p,
+                gap,
+                f"unfunded operating cost in {p}",
+            )
+    return out
+
+
+def check_donors(d: Data) -> list[str]:
+    """Donor stock balance, non-negative stock, minimum from the replenish-by period on."""
+    out: list[str] = []
+    dn = d.scenario["donors"].copy()
+    dn["id"] = dn["country"] + ":" + dn["item"]
+    dn["stock_n"] = _num(dn, "stock", 0.0)
+    dn["min_n"] = _num(dn, "minimum", 0.0)
+    dn["by_n"] = _num(dn, "replenish_by", d.labels[-1])
+    dn = dn.set_index("id")
+    ids = dn.index.tolist()
+    plan = d.plan["donors"]
+    stock = _grid(d, plan, "donor", ids, value="stock")
+    donated = _grid(d, plan, "donor", ids, value="donated")
+    replenished = _grid(d, plan, "donor", ids, value="replenished")
+    prev = _shift(stock, dn["stock_n"])
+    out += _mismatch("donor-balance", stock, prev - donated + replenished, "stock")
+    src = d.scenario["sources"]
+    donor_src = src[src["kind"] == "donor"].assign(donor=lambda x: x["country"] + ":" + x["item"])
+    orders = _orders(d)
+    orders = orders.assign(donor=orders["supplier"].map(donor_src.set_index("id")["donor"]))
+    want_donated = _grid(d, orders.dropna(subset=["donor"]), "donor", ids, period="period_ordered")
+    out += _mismatch("donor-donations", donated, want_donated, "donations")
+    # replenishment comes from lines making the item
+    rep = _replenishment(d)
+    item_of_line = d.scenario["lines"].set_index("id")["product"]
+    made = rep.groupby(item_of_line.reindex(rep.index).to_numpy()).sum()
+    got = replenished.groupby(dn["item"].reindex(replenished.index).to_numpy()).sum()
+    made = made.reindex(got.index, fill_value=0.0)
+    out += _mismatch("donor-replenishment", got, made, "replenishment by lines")
+    neg = stock < -_tol(0)
+    for k, p in zip(*np.nonzero(neg.to_numpy()), strict=True):
+        out.append(f"donor-stock: {ids[k]} is negative in {d.labels[p]}")
+    for donor, r in dn.iterrows():
+        for p in d.labels:
+            if p < r["by_n"]:
+                continue
+            short = r["min_n"] - stock.at[donor, p]
+            if short > _tol(r["min_n"]):
+                out += _require_shortfall(
+                    d,
+                    "donor",
+                    ("donor",),
+                    [str(donor)],
+                    p,
+                    short,
+                    f"donor {donor} below its minimum in {p}",
+                )
+    return out
+
+
+def check_ammunition(d: Data) -> list[str]:
+    """Opening + supply - consumption + shortfall = closing >= 0; consumption = use x stock."""
+    out: list[str] = []
+    mu = d.scenario["munitions"].set_index("id")
+    ids = mu.index.tolist()
+    a = d.plan["ammunition"]
+    cols = {
+        c: _grid(d, a, "munition", ids, value=c)
+        for c in ("opening", "supply", "consumption", "closing", "shortfall")
+    }
+    opening0 = _num(mu.reset_index(), "stock", 0.0)
+    opening0.index = mu.index
+    out += _mismatch(
+        "ammo-opening", cols["opening"], _shift(cols["closing"], opening0), "opening stock"
+    )
+    want_supply = _grid(d, d.plan["ammunition_supply"], "munition", ids)
+    out += _mismatch("ammo-supply", cols["supply"], want_supply, "supply")
+    em = d.scenario["equipment_munitions"]
+    stock = _stock(d)
+    want_cons = pd.DataFrame(0.0, index=pd.Index(ids, name="munition"), columns=d.labels)
+    if len(em):
+        for p in d.labels:
+            use = _num(em, f"use_{d.intensity[p]}", 0.0)
+            per = use.to_numpy() * stock[p].reindex(em["equipment"]).fillna(0.0).to_numpy()
+            want_cons[p] = (
+                pd.Series(per)
+                .groupby(em["munition"].to_numpy())
+                .sum()
+                .reindex(ids)
+                .fillna(0.0)
+                .to_numpy()
+            )
+    out += _mismatch("ammo-consumption", cols["consumption"], want_cons, "consumption")
+    balance = cols["opening"] + cols["supply"] - cols["consumption"] + cols["shortfall"]
+    out += _mismatch("ammo-balance", cols["closing"], balance, "closing stock")
+    for name in ("closing", "shortfall", "supply"):
+        neg = cols[name] < -_tol(cols["consumption"])
+        for k, p in zip(*np.nonzero(neg.to_numpy()), strict=True):
+            out.append(f"ammo-{name}: {ids[k]} {name} is negative in {d.labels[p]}")
+    # the true uncovered consumption: what the closing stock cannot absorb
+    for k, m in enumerate(ids):
+        for p in d.labels:
+            short = cols["shortfall"].at[m, p]
+            if short > _tol(cols["consumption"].at[m, p]):
+                out += _require_shortfall(
+                    d,
+                    "ammunition",
+                    ("ammo", "ammunition"),
+                    [m],
+                    p,
+                    short,
+                    f"{m} ammunition short in {p}",
+                )
+        del k
+    return out
+
+
+def _roles(d: Data) -> list[str]:
+    return sorted(set(d.scenario["equipment"]["role"]))
+
+
+def check_capability(d: Data) -> list[str]:
+    """Capability = value x stock per role; every floor met or listed as a shortfall."""
+    out: list[str] = []
+    eq = d.scenario["equipment"]
+    value = _num(eq, "combat_value", 0.0).to_numpy()
+    stock = _stock(d)
+    cap = (stock * value[:, None]).groupby(eq["role"].to_numpy()).sum()
+    table = d.plan["capability"]
+    got = _grid(d, table, "role", cap.index.tolist(), value="capability")
+    present = set(zip(table["role"], table["period"], strict=True))
+    for role in cap.index:
+        for p in d.labels:
+            if (role, p) in present and abs(got.at[role, p] - cap.at[role, p]) > _tol(
+                cap.at[role, p]
+            ):
+                out.append(
+                    f"capability: {role} in {p} is reported as "
+                    f"{_fmt(got.at[role, p])}, value x stock gives {_fmt(cap.at[role, p])}"
+                )
+    req = d.scenario["requirements"]
+    req = req[req["kind"] == "capability"]
+    floors = pd.Series(
+        _num(req, "minimum", 0.0).to_numpy(),
+        index=pd.MultiIndex.from_arrays([req["role"], _num(req, "period", 0.0)]),
+    )
+    floors = floors.groupby(level=[0, 1]).max()
+    for (role, p), floor in floors.items():
+        p = int(p)
+        have = float(cap.at[role, p]) if role in cap.index else 0.0
+        short = floor - have
+        if short > _tol(floor):
+            out += _require_shortfall(
+                d,
+                "capability",
+                ("capability",),
+                [role],
+                p,
+                short,
+                f"{role} capability below its floor in {p}",
+            )
+        rows = table[(table["role"] == role) & (table["period"] == p)]
+        if len(rows) == 0:
+            out.append(f"capability: no row for role {role} in {p} although it has a floor")
+        elif abs(float(rows["floor"].iloc[0]) - floor) > _tol(floor):
+            out.append(
+                f"capability: floor of {role} in {p} is reported as "
+                f"{_fmt(float(rows['floor'].iloc[0]))}, the scenario says {_fmt(floor)}"
+            )
+    return out
+
+
+def interop_scores(d: Data) -> pd.Series:
+    """Per-type interoperability score in [0, 1], from the standards each type complies with."""
+    weights = (d.header.get("interoperability") or {}).get("domain_weights") or {}
+    eq = d.scenario["equipment"]
+    st = d.scenario["standards"].set_index("id")
+    es = d.scenario["equipment_standards"]
+    es = es.assign(
+        domain=es["standard"].map(st["domain"]), nato=es["standard"].map(st["family"]) == "nato"
+    )
+    es = es[es["domain"].isin(list(weights))]
+    per_domain = es.groupby(["equipment", "domain"])["nato"].any().reset_index()
+    per_domain["w"] = per_domain["domain"].map(weights).astype(float)
+    applicable = per_domain.groupby("equipment")["w"].sum()
+    met = (per_domain["w"] * per_domain["nato"]).groupby(per_domain["equipment"]).sum()
+    score = (met / applicable.where(applicable > 0)).reindex(eq["id"])
+    fallback = pd.Series((eq["family"] == "nato").astype(float).to_numpy(), index=eq["id"])
+    return score.fillna(fallback).astype(float)
+
+
+def check_interoperability(d: Data) -> list[str]:
+    """Index = sum(score x value x stock) / sum(value x stock); target met or listed."""
+    out: list[str] = []
+    eq = d.scenario["equipment"]
+    value = _num(eq, "combat_value", 0.0).to_numpy()
+    score = interop_scores(d).to_numpy()
+    stock = _stock(d)
+    weighted = stock * value[:, None]
+    total = weighted.sum(axis=0)
+    index = (weighted * score[:, None]).sum(axis=0) / total.where(total > 0)
+    table = d.plan["interoperability"].set_index("period")
+    req = d.scenario["requirements"]
+    req = req[req["kind"] == "interoperability"]
+    targets = pd.Series(
+        _num(req, "minimum", 0.0).to_numpy(), index=_num(req, "period", 0.0).astype(int).to_numpy()
+    )
+    targets = targets.groupby(level=0).max()
+    for p in d.labels:
+        if p not in table.index:
+            out.append(f"interoperability: no row for {p}")
+            continue
+        got = float(table.at[p, "index"])
+        want = float(index[p]) if pd.notna(index[p]) else 0.0
+        if abs(got - want) > 1e-5 and not (pd.isna(index[p]) and abs(got) < 1e-5):
+            out.append(
+                f"interoperability: index in {p} is reported as {got:.6f}, the stock "
+                f"gives {want:.6f}"
+            )
+        if p in targets.index:
+            target = float(targets[p])
+            short_points = float(((target - score) * value * stock[p].to_numpy()).sum())
+            if short_points > _tol(total[p]):
+                out += _require_shortfall(
+                    d,
+                    "interoperability",
+                    ("interop",),
+                    [],
+                    p,
+                    short_points / float(total[p]),  # in index points: target - index
+                    f"interoperability below its target in {p}",
+                )
+    return out
+
+
+def check_training(d: Data) -> list[str]:
+    """New crews per class and period (deliveries of types needing training) <= pipelines."""
+    out: list[str] = []
+    eq = d.scenario["equipment"].set_index("id")
+    tr = d.scenario["training"].copy()
+    if len(tr) == 0:
+        return out
+    tr["capacity_n"] = _num(tr, "capacity", 0.0)
+    tr["first_n"] = _num(tr, "first_period", d.labels[0])
+    tr["last_n"] = _num(tr, "last_period", d.labels[-1])
+    trained = _num(eq.reset_index(), "training_weeks", 0.0).to_numpy() > 0
+    needs = pd.Series(trained, index=eq.index)
+    dl = d.plan["deliveries"]
+    dl = dl[dl["equipment"].map(needs).fillna(False).astype(bool)]
+    arrivals = (
+        dl.assign(cls=dl["equipment"].map(eq["class"]))
+        .groupby(["cls", "period_delivered"])["quantity"]
+        .sum()
+    )
+    for (cls, p), q in arrivals.items():
+        pipes = tr[tr["class"] == cls]
+        if len(pipes) == 0:
+            continue
+        cap = float(pipes.loc[(pipes["first_n"] <= p) & (pipes["last_n"] >= p), "capacity_n"].sum())
+        if q - cap > _tol(cap):
+            out.append(
+                f"training-capacity: {_fmt(q)} new {cls} crews needed in {p:g}, the "
+                f"pipelines convert {_fmt(cap)}"
+            )
+    t = d.plan["training"]
+    over = t["used"] - t["capacity"] > _tol(t["capacity"])
+    for _, r in t[over].iterrows():
+        out.append(
+            f"training: pipeline {r['pipeline']} used {_fmt(r['used'])} in "
+            f"{r['period']:g}, above its capacity {_fmt(r['capacity'])}"
+        )
+    return out
+
+
+def _require_shortfall(
+    d: Data,
+    kind: str,
+    prefixes: tuple[str, ...],
+    ids: list[str],
+    period: int,
+    amount: float | None,
+    what: str,
+) -> list[str]:
+    """A violated requirement must appear in shortfalls.csv (and with its amount if given)."""
+    sf = d.plan["shortfalls"]
+    cons = sf["constraint"].str.lower()
+    coords = sf["coordinates"].astype(str)
+    hit = cons.map(lambda c: any(p in c for p in prefixes)) & coords.str.contains(
+        str(period), regex=False
+    )
+    for i in ids:
+        hit &= coords.str.contains(i, regex=False)
+    rows = sf[hit]
+    if len(rows) == 0:
+        shown = "" if amount is None else f" by {_fmt(amount)}"
+        return [f"shortfalls: {what}{shown} is not listed in shortfalls.csv ({kind})"]
+    if amount is not None:
+        listed = float(rows["amount"].sum())
+        if abs(listed - amount) > max(_tol(amount), 1e-4 * abs(amount)):
+            return [f"shortfalls: {what} is {_fmt(amount)} but shortfalls.csv lists {_fmt(listed)}"]
+    if (rows["text"].str.strip() == "").any():
+        return [f"shortfalls: {what} has no text in words"]
+    return []
+
+
+CHECKS = (
+    check_stock_flow,
+    check_lead_times,
+    check_capacities,
+    check_budgets,
+    check_donors,
+    check_ammunition,
+    check_capability,
+    check_interoperability,
+    check_training,
+)
+
+
+def check_run(run: Path | str) -> list[str]:
+    """Check a run folder; return every violation found (empty: the plan is consistent).
+
+    Parameters
+    ----------
+    run
+        A run folder written by ``forceplan plan`` / ``Plan.save``.
+    """
+    data, out = load(Path(run))
+    if data is None:
+        return out
+    sf = data.plan["shortfalls"]
+    count = data.summary.get("shortfalls", {}).get("count")
+    if count is not None and count != len(sf):
+        out.append(f"summary: {count} shortfalls recorded, shortfalls.csv has {len(sf)}")
+    for check in CHECKS:
+        out += check(data)
+    return out
