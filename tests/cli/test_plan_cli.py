@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -18,7 +19,7 @@ from typer.testing import CliRunner
 from forceplan.cli.app import app
 from forceplan.io.csv_folder import write_folder
 from forceplan.io.records import from_records
-from forceplan.results.contract import PLAN_TABLES
+from forceplan.results.contract import EXPLAIN_TABLES, PLAN_TABLES
 from forceplan.synthetic import generate
 from tests.checker import check_run
 from tests.scenarios import small_records
@@ -76,6 +77,24 @@ def test_plan_small_scenario_end_to_end(tmp_path: Path, small_folder: Path) -> N
     assert "stock_balance(d20,2026)" in lp
     assert "line_capacity(us-155,2027)" in lp
     assert check_run(run) == []
+    # issue 4: the plan explains itself: formations, levels, what binds, and the report
+    for name, columns in EXPLAIN_TABLES.items():
+        frame = pd.read_csv(run / "plan" / f"{name}.csv")
+        assert list(frame.columns[: len(columns)]) == columns, name
+        assert name in openpyxl.load_workbook(run / "plan.xlsx", read_only=True).sheetnames
+    formations = pd.read_csv(run / "plan" / "formations.csv")
+    stock = pd.read_csv(run / "plan" / "stock.csv")
+    # the allocation never hands out more than the force holds, per period and type
+    held = stock.set_index(["period", "equipment"])["quantity"]
+    given = formations.groupby(["period", "equipment"])["quantity"].sum()
+    assert (given <= held.reindex(given.index) + 1e-6).all()
+    levels = pd.read_csv(run / "plan" / "formation_levels.csv")
+    assert set(levels["formation"]) == {"art-1", "ad-1"}
+    assert levels["level"].between(0, 3).all()
+    binding = pd.read_csv(run / "plan" / "binding.csv")
+    assert f"what binds most:\n  - {binding['text'].iloc[0]}" in out
+    assert (run / "report.html").is_file() and f"report: {run / 'report.html'}" in out
+    assert {"explain", "report"} <= set(re.findall(r"^(\w+)\s+\d+\.\d\d s$", out, re.M))
 
 
 def test_infeasible_variant_yields_a_plan_and_shortfalls_in_words(tmp_path: Path) -> None:

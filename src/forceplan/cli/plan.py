@@ -187,7 +187,23 @@ def print_summary(plan: Plan, dest: Path) -> None:
         )
     else:
         console.print(f"total cost ({currency}): 0 (no funding streams)", markup=False)
+    binding = plan.tables.get("binding")
+    if binding is not None and len(binding):
+        console.print("what binds most:", markup=False)
+        for text in binding["text"].astype(str).head(3):
+            console.print(f"  - {text}", markup=False, soft_wrap=True)
+    levels = plan.tables.get("formation_levels")
+    if levels is not None and len(levels):
+        last = levels[levels["period"] == levels["period"].max()]
+        counts = last["level"].astype(int).value_counts().sort_index()
+        text = ", ".join(f"{n} at level {lvl}" for lvl, n in counts.items())
+        console.print(
+            f"formation interoperability levels in {_label(last['period'].iloc[0])}: {text}",
+            markup=False,
+        )
     console.print(f"run written to {dest}", markup=False, soft_wrap=True)
+    if (dest / "report.html").is_file():
+        console.print(f"report: {dest / 'report.html'}", markup=False, soft_wrap=True)
 
 
 def _default_scenario() -> Path:
@@ -236,6 +252,18 @@ def plan(
     force: Annotated[
         bool, typer.Option("--force", help="Replace RUNDIR if it already exists.")
     ] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain/--no-explain",
+            help="Allocate to formations, score formation levels and price what binds "
+            "(plan/formations.csv, formation_levels.csv, binding.csv).",
+        ),
+    ] = True,
+    report: Annotated[
+        bool,
+        typer.Option("--report/--no-report", help="Write report.html and charts/ in RUNDIR."),
+    ] = True,
 ) -> None:
     """Plan a scenario: an optimal year-by-year transition plan, written as a run folder.
 
@@ -305,12 +333,22 @@ def plan(
                     "Fix: allow more time with --time-limit, or a larger --gap.", markup=False
                 )
             sys.exit(EXIT_NO_PLAN)
+        if explain:
+            from forceplan.explain import explain_plan
+
+            extra, timings["explain"] = _timed(reporter, "explain", explain_plan, result)
+            result.tables.update(extra)
+            result.timings["explain"] = timings["explain"]
         target = dest if dest is not None else default_run_dir(scen.name)
         _, timings["write"] = _timed(
             reporter,
             "write",
             lambda: write_run_folder(result, target, overwrite=force, write_lp=write_lp),
         )
+        if report:
+            from forceplan.report import write_report
+
+            _, timings["report"] = _timed(reporter, "report", write_report, target)
     finally:
         reporter.close()
     print_summary(result, target)

@@ -42,13 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 log = logging.getLogger(__name__)
 
-EXPLAIN_TABLES: dict[str, list[str]] = {
-    "formations": ["period", "formation", "role", "equipment", "quantity"],
-    "formation_gaps": ["period", "formation", "role", "slots", "filled", "unfilled"],
-    "formation_levels": ["period", "formation", "level", "score", "reasons"],
-    "binding": ["constraint", "coordinates", "dual", "unit", "text"],
-}
-"""Explanation table name (file ``plan/<name>.csv``) -> its leading columns."""
+from forceplan.results.contract import EXPLAIN_TABLES  # noqa: E402  (one definition)
 
 
 def formation_tables(

@@ -33,7 +33,7 @@ from forceplan.domain.schema import schemas
 from forceplan.exceptions import RunFolderError
 from forceplan.io.atomic import atomic_dir
 from forceplan.io.csv_folder import HEADER_FILE, write_folder_into
-from forceplan.results.contract import PLAN_TABLES
+from forceplan.results.contract import EXPLAIN_TABLES, PLAN_TABLES
 
 if TYPE_CHECKING:  # pragma: no cover
     from forceplan.domain.scenario import Scenario
@@ -73,6 +73,8 @@ TEXT_COLUMNS = frozenset(
         "coordinates",
         "unit",
         "text",
+        "formation",
+        "reasons",
     }
 )
 """Contract columns that hold text (ids, words); every other contract column is a number."""
@@ -149,6 +151,11 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def _written(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """Tables a run folder holds: every contract table, then the explanation tables present."""
+    return [*PLAN_TABLES, *(name for name in EXPLAIN_TABLES if name in tables)]
+
+
 def _check_tables(tables: dict[str, pd.DataFrame]) -> None:
     """Every contract table is present with its contractual columns first, in order."""
     problems = []
@@ -205,7 +212,7 @@ def _summary(plan: Plan, scenario_dir: Path) -> dict[str, Any]:
             "currency": header.currency,
         },
         "shortfalls": {"count": len(shortfalls), "by_constraint": by_constraint},
-        "tables": {name: len(plan.tables[name]) for name in PLAN_TABLES},
+        "tables": {name: len(plan.tables[name]) for name in _written(plan.tables)},
     }
 
 
@@ -262,7 +269,7 @@ def _write_workbook(
     ws.append([strong("field"), strong("value")])
     for key, value in rows:
         ws.append([key, _cell(value)])
-    for name in PLAN_TABLES:
+    for name in _written(tables):
         frame = tables[name]
         sheet = wb.create_sheet(name)
         sheet.append([strong(str(c)) for c in frame.columns])
@@ -324,7 +331,7 @@ def write_run_folder(
             write_folder_into(plan.scenario.header, plan.scenario.tables, scenario_dir)
             plan_dir = tmp / PLAN_DIR
             plan_dir.mkdir()
-            for name in PLAN_TABLES:
+            for name in _written(plan.tables):
                 plan.tables[name].to_csv(plan_dir / f"{name}.csv", index=False, lineterminator="\n")
             if write_lp and model is not None:
                 model.to_file(tmp / LP_FILE, io_api="lp", explicit_coordinate_names=True)
@@ -391,7 +398,8 @@ class RunFolder:
 
 def _read_table(path: Path, name: str) -> pd.DataFrame:
     """One plan CSV with text columns as text and every other contract column numeric."""
-    text_cols = [c for c in PLAN_TABLES[name] if c in TEXT_COLUMNS]
+    columns = PLAN_TABLES.get(name) or EXPLAIN_TABLES[name]
+    text_cols = [c for c in columns if c in TEXT_COLUMNS]
     frame = pd.read_csv(path, dtype=dict.fromkeys(text_cols, str), keep_default_na=True)
     for c in text_cols:
         if c in frame:
@@ -441,6 +449,20 @@ def read_run_folder(path: Path | str) -> RunFolder:
         file = path / PLAN_DIR / f"{name}.csv"
         if not file.is_file():
             missing.append(f"{PLAN_DIR}/{name}.csv is missing")
+            continue
+        try:
+            frame = _read_table(file, name)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+            missing.append(f"{PLAN_DIR}/{name}.csv cannot be read ({exc})")
+            continue
+        absent = [c for c in columns if c not in frame.columns]
+        if absent:
+            missing.append(f"{PLAN_DIR}/{name}.csv lacks column(s) {', '.join(absent)}")
+            continue
+        tables[name] = frame
+    for name, columns in EXPLAIN_TABLES.items():  # optional: present when explained
+        file = path / PLAN_DIR / f"{name}.csv"
+        if not file.is_file():
             continue
         try:
             frame = _read_table(file, name)

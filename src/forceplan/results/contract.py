@@ -54,6 +54,18 @@ PLAN_TABLES: dict[str, list[str]] = {
 }
 """Table name (file ``plan/<name>.csv``) -> its contractual leading columns."""
 
+EXPLAIN_TABLES: dict[str, list[str]] = {
+    "formations": ["period", "formation", "role", "equipment", "quantity"],
+    "formation_gaps": ["period", "formation", "role", "slots", "filled", "unfilled"],
+    "formation_levels": ["period", "formation", "level", "score", "reasons"],
+    "binding": ["constraint", "coordinates", "dual", "unit", "text"],
+}
+"""Explanation tables (file ``plan/<name>.csv``) -> their leading columns.
+
+Written by ``forceplan plan`` (unless ``--no-explain``) and ``forceplan explain``;
+optional in a run folder: readers take them when present.
+"""
+
 BUDGET_USES = ("acquisition", "operation", "upgrade", "expansion", "replenishment", "ammunition")
 """The per-use columns of ``plan/budgets.csv``, after the contractual ones."""
 
