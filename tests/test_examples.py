@@ -531,3 +531,23 @@ def test_example_command_writes_a_valid_scenario(tmp_path: Path) -> None:
     assert _folder_bytes(dest) == _folder_bytes(notional_path())
     result = CliRunner().invoke(app, ["validate", str(dest)])
     assert result.exit_code == 0, result.output
+
+
+def test_forceplan_validate_accepts_the_notional_scenario_as_folder_and_workbook(
+    tmp_path: Path,
+) -> None:
+    from typer.testing import CliRunner
+
+    from forceplan.cli.app import app
+    from forceplan.examples import notional_path
+
+    runner = CliRunner()
+    r = runner.invoke(app, ["validate", str(notional_path())])
+    assert r.exit_code == 0, r.output
+    assert "valid, no problems found" in r.output
+    assert "NOTIONAL scenario" in r.output
+    xlsx = tmp_path / "notional.xlsx"
+    assert runner.invoke(app, ["convert", str(notional_path()), str(xlsx)]).exit_code == 0
+    r = runner.invoke(app, ["validate", str(xlsx)])
+    assert r.exit_code == 0, r.output
+    assert "valid, no problems found" in r.output

@@ -16,7 +16,6 @@ from typing import Any
 
 import openpyxl
 import pandas as pd
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -250,8 +249,6 @@ def test_floats_keep_fifteen_significant_digits_in_both_formats(tmp_path: Path) 
 
 
 def test_notional_scenario_round_trips(tmp_path: Path) -> None:
-    if not examples.notional_path().is_dir():
-        pytest.skip("the notional scenario is not written yet")
     s = examples.notional()
     assert_csv_xlsx_csv_identical(s, tmp_path / "csv")
     assert_xlsx_csv_xlsx_same_cells(s, tmp_path / "xlsx")

@@ -14,24 +14,12 @@ import matplotlib.image as mpimg
 import numpy as np
 import pytest
 
+from forceplan.api import plan as forceplan_plan
 from forceplan.report import write_report
 from forceplan.report.charts import stock_by_family
 from forceplan.report.data import load_run
 from tests.report.browser import PageReport, open_report
 from tests.scenarios import small_scenario
-
-
-def _planner() -> tuple[Any, str]:
-    """``forceplan.api.plan`` or the reason it cannot be imported."""
-    try:
-        from forceplan.api import plan
-    except ImportError as exc:  # the planner is a separate, larger piece of work
-        return None, f"the planner (forceplan.api) does not import: {exc}"
-    return plan, ""
-
-
-PLAN, PLANNER_MISSING = _planner()
-needs_planner = pytest.mark.skipif(PLAN is None, reason=PLANNER_MISSING)
 
 
 def _check_page(run: Path, result: PageReport) -> None:
@@ -90,15 +78,13 @@ def test_handmade_report_in_chromium(chromium: Any, handmade_run: Path) -> None:
 @pytest.fixture(scope="module")
 def small_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real plan of the small test scenario, saved and reported."""
-    assert PLAN is not None
-    result = PLAN(small_scenario())
+    result = forceplan_plan(small_scenario())
     assert result.has_plan, result.message
     run = Path(result.save(tmp_path_factory.mktemp("small") / "run"))
     write_report(run)
     return run
 
 
-@needs_planner
 def test_real_small_plan_report_in_chromium(chromium: Any, small_run: Path) -> None:
     pngs = {p.stem for p in (small_run / "charts").glob("*.png")}
     assert {"stock", "capability", "interoperability", "ammunition", "budgets"} <= pngs
@@ -108,13 +94,12 @@ def test_real_small_plan_report_in_chromium(chromium: Any, small_run: Path) -> N
 
 
 @pytest.mark.slow
-@needs_planner
 def test_real_notional_plan_report_in_chromium(
     chromium: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     from forceplan.examples import notional
 
-    result = PLAN(notional())
+    result = forceplan_plan(notional())
     assert result.has_plan, result.message
     run = Path(result.save(tmp_path_factory.mktemp("notional") / "run"))
     write_report(run)
