@@ -68,10 +68,11 @@ from forceplan.exceptions import SolveError
 from forceplan.model.build import ModelBundle, build_model
 from forceplan.model.objective import stages
 from forceplan.model.terms import labels_of
+from forceplan.results.contract import EXPLAIN_TABLES
 
 log = logging.getLogger(__name__)
 
-BINDING_COLUMNS = ["constraint", "coordinates", "dual", "unit", "text"]
+BINDING_COLUMNS = EXPLAIN_TABLES["binding"]
 """Leading columns of ``plan/binding.csv``."""
 
 DUAL_TOLERANCE = 1e-7

@@ -34,6 +34,7 @@ from forceplan.explain.duals import (
     shadow_prices,
 )
 from forceplan.model.build import build_model
+from forceplan.results.contract import EXPLAIN_TABLES
 
 if TYPE_CHECKING:  # pragma: no cover
     import linopy
@@ -41,8 +42,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from forceplan.results.plan import Plan
 
 log = logging.getLogger(__name__)
-
-from forceplan.results.contract import EXPLAIN_TABLES  # noqa: E402  (one definition)
 
 
 def formation_tables(

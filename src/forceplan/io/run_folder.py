@@ -445,35 +445,23 @@ def read_run_folder(path: Path | str) -> RunFolder:
     if not (path / SCENARIO_DIR / HEADER_FILE).is_file():
         missing.append(f"{SCENARIO_DIR}/{HEADER_FILE} is missing")
     tables: dict[str, pd.DataFrame] = {}
-    for name, columns in PLAN_TABLES.items():
-        file = path / PLAN_DIR / f"{name}.csv"
-        if not file.is_file():
-            missing.append(f"{PLAN_DIR}/{name}.csv is missing")
-            continue
-        try:
-            frame = _read_table(file, name)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-            missing.append(f"{PLAN_DIR}/{name}.csv cannot be read ({exc})")
-            continue
-        absent = [c for c in columns if c not in frame.columns]
-        if absent:
-            missing.append(f"{PLAN_DIR}/{name}.csv lacks column(s) {', '.join(absent)}")
-            continue
-        tables[name] = frame
-    for name, columns in EXPLAIN_TABLES.items():  # optional: present when explained
-        file = path / PLAN_DIR / f"{name}.csv"
-        if not file.is_file():
-            continue
-        try:
-            frame = _read_table(file, name)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-            missing.append(f"{PLAN_DIR}/{name}.csv cannot be read ({exc})")
-            continue
-        absent = [c for c in columns if c not in frame.columns]
-        if absent:
-            missing.append(f"{PLAN_DIR}/{name}.csv lacks column(s) {', '.join(absent)}")
-            continue
-        tables[name] = frame
+    for contract, required in ((PLAN_TABLES, True), (EXPLAIN_TABLES, False)):
+        for name, columns in contract.items():
+            file = path / PLAN_DIR / f"{name}.csv"
+            if not file.is_file():
+                if required:
+                    missing.append(f"{PLAN_DIR}/{name}.csv is missing")
+                continue  # explanation tables are optional
+            try:
+                frame = _read_table(file, name)
+            except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+                missing.append(f"{PLAN_DIR}/{name}.csv cannot be read ({exc})")
+                continue
+            absent = [c for c in columns if c not in frame.columns]
+            if absent:
+                missing.append(f"{PLAN_DIR}/{name}.csv lacks column(s) {', '.join(absent)}")
+                continue
+            tables[name] = frame
     if missing:
         raise RunFolderError(
             f"{path} is not a complete run folder: "

@@ -15,17 +15,7 @@ import yaml
 
 from forceplan.domain.schema import schemas, unit_of
 from forceplan.io.csv_folder import HEADER_FILE
-from forceplan.io.run_folder import PLAN_DIR, SCENARIO_DIR, read_run_folder
-
-FORMATION_LEVELS_FILE = "formation_levels.csv"
-"""Optional plan table (explanation phase): period, formation, level, score, reasons."""
-BINDING_FILE = "binding.csv"
-"""Optional plan table (explanation phase): constraint, coordinates, dual, unit, text."""
-
-FORMATION_LEVELS_COLUMNS = ["period", "formation", "level", "score", "reasons"]
-"""Leading columns of ``plan/formation_levels.csv``."""
-BINDING_COLUMNS = ["constraint", "coordinates", "dual", "unit", "text"]
-"""Leading columns of ``plan/binding.csv``."""
+from forceplan.io.run_folder import SCENARIO_DIR, read_run_folder
 
 SCENARIO_TABLES = ("equipment", "munitions", "lines", "donors", "formations", "training")
 """Scenario tables the report uses (ids, families, names and units)."""
@@ -136,18 +126,6 @@ def _read_scenario_table(folder: Path, name: str) -> pd.DataFrame:
     return frame
 
 
-def _read_optional(path: Path, columns: list[str], text: list[str]) -> pd.DataFrame | None:
-    """An optional plan table, ``None`` when absent or without its leading columns."""
-    if not path.is_file():
-        return None
-    frame = pd.read_csv(path, dtype=dict.fromkeys(text, str))
-    if any(c not in frame.columns for c in columns):
-        return None
-    for c in text:
-        frame[c] = frame[c].fillna("").astype(str)
-    return frame
-
-
 def load_run(path: Path | str) -> ReportData:
     """Read what a report needs from a run folder.
 
@@ -171,13 +149,9 @@ def load_run(path: Path | str) -> ReportData:
     loaded = yaml.safe_load(header_text)
     header = loaded if isinstance(loaded, dict) else {}
     scenario = {name: _read_scenario_table(scenario_dir, name) for name in SCENARIO_TABLES}
-    plan_dir = run.path / PLAN_DIR
-    levels = _read_optional(
-        plan_dir / FORMATION_LEVELS_FILE, FORMATION_LEVELS_COLUMNS, ["formation", "reasons"]
-    )
-    binding = _read_optional(
-        plan_dir / BINDING_FILE, BINDING_COLUMNS, ["constraint", "coordinates", "unit", "text"]
-    )
+    # the explanation tables are optional in a run folder; read_run_folder takes them if present
+    levels = run.tables.get("formation_levels")
+    binding = run.tables.get("binding")
     return ReportData(
         path=run.path,
         summary=run.summary,
