@@ -40,7 +40,7 @@ def test_explain_small_run_prints_and_saves_the_tables(tmp_path: Path, small: Sc
     assert "What binds (shadow prices, integer decisions fixed):" in out
     # the small plan is limited by the M777 line and the artillery training pipeline
     assert (
-        "the us-m777-line line (m777) is at capacity in 2026: one more unit of capacity adds 5.76"
+        "the us-m777-line line (M777) is at capacity in 2026: one more unit of capacity adds 5.76"
         in out
     )
     assert "towed artillery crew training is full in 2027: one more crew adds 3.96" in out

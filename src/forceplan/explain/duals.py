@@ -460,11 +460,26 @@ def _words(x: str) -> str:
     return str(x).replace("-", " ").replace("_", " ")
 
 
+def _item_names(bundle: ModelBundle) -> dict[str, str]:
+    """Equipment and munition ids -> their display names (the id in words when unnamed)."""
+    names: dict[str, str] = {}
+    for table in ("equipment", "munitions"):
+        frame = bundle.scenario.tables[table]
+        named = frame[frame["name"].astype(str).str.strip() != ""]
+        names.update(zip(named["id"].astype(str), named["name"].astype(str), strict=True))
+    return names
+
+
 def _texts(
     name: str, frame: pd.DataFrame, bundle: ModelBundle, currency: str
 ) -> tuple[list[str], str]:
     """Sentence per row and the 'per' unit of family *name*."""
     d = bundle.data
+    names = _item_names(bundle)
+
+    def show(item: str) -> str:
+        return names.get(item, _words(item))
+
     scen = bundle.scenario
     units = scen.item_units()
     stage = frame["stage"].to_numpy()
@@ -493,7 +508,7 @@ def _texts(
         unit = prod.map(units).fillna("units").astype(str)
         if name == "line-capacity":
             texts = [
-                f"the {ln} line ({_words(pr)}) is at capacity in {p}: one more "
+                f"the {ln} line ({show(pr)}) is at capacity in {p}: one more "
                 f"{_singular(u)} of capacity {_goal(g, v, currency)}"
                 for ln, pr, u, p, g, v in zip(
                     frame["line"], prod, unit, frame["period"], stage, value, strict=True
@@ -502,9 +517,9 @@ def _texts(
         elif name == "line-expand":
             texts = [
                 (
-                    f"one more expansion of the {ln} line ({_words(pr)}) ordered in {p} "
+                    f"one more expansion of the {ln} line ({show(pr)}) ordered in {p} "
                     if used < top
-                    else f"the {ln} line ({_words(pr)}) has used all the expansions it may have "
+                    else f"the {ln} line ({show(pr)}) has used all the expansions it may have "
                     f"({top:g}): one more allowed, ordered in {p}, "
                 )
                 + _goal(g, v, currency)
@@ -527,9 +542,9 @@ def _texts(
         unit = item.map(units).fillna("units").astype(str)
         texts = [
             (
-                f"the {c} donation of {_words(it)} ({s}) in {p} is used up"
+                f"the {c} donation of {show(it)} ({s}) in {p} is used up"
                 if k == "donor"
-                else f"the {s} offer of {_words(it)} from {c} in {p} is used up"
+                else f"the {s} offer of {show(it)} from {c} in {p} is used up"
             )
             + f": one more {_singular(u)} {_goal(g, v, currency)}"
             for s, k, c, it, u, p, g, v in zip(
@@ -572,7 +587,7 @@ def _texts(
         item = frame["donor"].map(dn["item"]).astype(str)
         unit = item.map(units).fillna("units").astype(str)
         texts = [
-            f"{c}'s minimum stock of {_words(it)} in {p} binds: one more "
+            f"{c}'s minimum stock of {show(it)} in {p} binds: one more "
             f"{_singular(u)} of minimum {_goal(g, v, currency)}"
             for c, it, u, p, g, v in zip(
                 country, item, unit, frame["period"], stage, value, strict=True
