@@ -335,3 +335,10 @@ def test_an_empty_table_has_typed_columns() -> None:
 def test_suggest() -> None:
     assert suggest("155m", ["155mm", "152mm"]) == " Did you mean '155mm'?"
     assert suggest("zzz", ["155mm"]) == ""
+
+
+def test_a_nul_character_in_text_is_an_error_not_a_broken_csv_later() -> None:
+    # a NUL written to CSV makes the file unreadable as text: refuse it when it comes in
+    _, problems = parse("equipment", [EQUIPMENT, {**EQUIPMENT, "id": "bmp-2", "name": "BMP\x002"}])
+    assert where(problems) == [("control-character", 3, "name", "error")]
+    assert "NUL" in problems[0].message

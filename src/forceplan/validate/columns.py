@@ -154,6 +154,18 @@ def _parse_column(
             )
     if column.type in ("id", "string", "enum"):
         values = text.astype(object)
+        nul = text.astype(str).str.contains("\x00", regex=False).to_numpy(dtype=bool)
+        for r in rows[nul]:
+            problems.append(
+                raw.problem(
+                    "control-character",
+                    f"'{column.name}' contains a NUL character (an invisible control character "
+                    "that no CSV reader accepts).",
+                    "retype the text; it often comes from copying out of another program.",
+                    row=int(r),
+                    column=column.name,
+                )
+            )
         if column.type == "id":
             spaced = (~empty) & (
                 stripped.str.contains(r"\s", regex=True) | (stripped != text)
