@@ -397,6 +397,38 @@ def extract(bundle: ModelBundle, values: np.ndarray) -> dict[str, pd.DataFrame]:
     return {name: tables[name] for name in PLAN_TABLES}
 
 
+def _shortfall_rows(
+    constraint: str,
+    frame: pd.DataFrame,
+    keys: dict[str, str],
+    unit: object,
+    text: list[str],
+    requirement: object,
+    amount: str = "shortfall",
+) -> pd.DataFrame:
+    """Rows of ``plan/shortfalls.csv`` for one requirement family.
+
+    *keys* maps coordinate name -> column of *frame* (``period`` last by
+    convention); *unit* and *requirement* are a scalar or one value per row.
+    """
+    coordinates = pd.Series("", index=frame.index, dtype=object)
+    for n, (name, column) in enumerate(keys.items()):
+        coordinates = (
+            coordinates + ("" if n == 0 else ", ") + name + "=" + frame[column].astype(str)
+        )
+    return pd.DataFrame(
+        {
+            "constraint": constraint,
+            "coordinates": coordinates.to_numpy(),
+            "amount": frame[amount].to_numpy(dtype=float),
+            "unit": unit,
+            "text": text,
+            "period": frame["period"].to_numpy(),
+            "requirement": requirement,
+        }
+    )
+
+
 def _shortfalls(
     bundle: ModelBundle, reader: _Reader, tables: dict[str, pd.DataFrame]
 ) -> pd.DataFrame:
@@ -408,134 +440,108 @@ def _shortfalls(
 
     cap = tables["capability"]
     cap = cap[cap["shortfall"] > 0]
+    text = [
+        f"{words(r)} capability in {p} is {fmt(a)} points below its floor of {fmt(f)}"
+        for r, p, a, f in zip(
+            cap["role"], cap["period"], cap["shortfall"], cap["floor"], strict=True
+        )
+    ]
     parts.append(
-        pd.DataFrame(
-            {
-                "constraint": "capability-floor",
-                "coordinates": "role="
-                + cap["role"].astype(str)
-                + ", period="
-                + cap["period"].astype(str),
-                "amount": cap["shortfall"].to_numpy(dtype=float),
-                "unit": "points",
-                "text": [
-                    f"{words(r)} capability in {p} is {fmt(a)} points below its floor of {fmt(f)}"
-                    for r, p, a, f in zip(
-                        cap["role"], cap["period"], cap["shortfall"], cap["floor"], strict=True
-                    )
-                ],
-                "period": cap["period"].to_numpy(),
-                "requirement": cap["floor"].to_numpy(dtype=float),
-            }
+        _shortfall_rows(
+            "capability-floor",
+            cap,
+            {"role": "role", "period": "period"},
+            "points",
+            text,
+            cap["floor"].to_numpy(dtype=float),
         )
     )
 
     am = tables["ammunition"]
     am = am[am["shortfall"] > 0]
+    text = [
+        f"{m} ammunition in {p} is {fmt(a)} {u} short of consumption ({fmt(c)} {u})"
+        for m, p, a, u, c in zip(
+            am["munition"],
+            am["period"],
+            am["shortfall"],
+            am["unit"],
+            am["consumption"],
+            strict=True,
+        )
+    ]
     parts.append(
-        pd.DataFrame(
-            {
-                "constraint": "ammo-balance",
-                "coordinates": "munition="
-                + am["munition"].astype(str)
-                + ", period="
-                + am["period"].astype(str),
-                "amount": am["shortfall"].to_numpy(dtype=float),
-                "unit": am["unit"].astype(str).to_numpy(),
-                "text": [
-                    f"{m} ammunition in {p} is {fmt(a)} {u} short of consumption ({fmt(c)} {u})"
-                    for m, p, a, u, c in zip(
-                        am["munition"],
-                        am["period"],
-                        am["shortfall"],
-                        am["unit"],
-                        am["consumption"],
-                        strict=True,
-                    )
-                ],
-                "period": am["period"].to_numpy(),
-                "requirement": am["consumption"].to_numpy(dtype=float),
-            }
+        _shortfall_rows(
+            "ammo-balance",
+            am,
+            {"munition": "munition", "period": "period"},
+            am["unit"].astype(str).to_numpy(),
+            text,
+            am["consumption"].to_numpy(dtype=float),
         )
     )
 
     dn = tables["donors"]
     dn = dn[dn["shortfall"] > 0]
     dn_units = dn["item"].map(units).fillna("units").astype(str)
+    text = [
+        f"{c}'s stockpile of {i} in {p} is {fmt(a)} {u} below its minimum of {fmt(mn)} {u}"
+        for c, i, p, a, u, mn in zip(
+            dn["country"],
+            dn["item"],
+            dn["period"],
+            dn["shortfall"],
+            dn_units,
+            dn["minimum"],
+            strict=True,
+        )
+    ]
     parts.append(
-        pd.DataFrame(
-            {
-                "constraint": "donor-minimum",
-                "coordinates": "donor="
-                + dn["donor"].astype(str)
-                + ", period="
-                + dn["period"].astype(str),
-                "amount": dn["shortfall"].to_numpy(dtype=float),
-                "unit": dn_units.to_numpy(),
-                "text": [
-                    f"{c}'s stockpile of {i} in {p} is {fmt(a)} {u} below its minimum of "
-                    f"{fmt(mn)} {u}"
-                    for c, i, p, a, u, mn in zip(
-                        dn["country"],
-                        dn["item"],
-                        dn["period"],
-                        dn["shortfall"],
-                        dn_units,
-                        dn["minimum"],
-                        strict=True,
-                    )
-                ],
-                "period": dn["period"].to_numpy(),
-                "requirement": dn["minimum"].to_numpy(dtype=float),
-            }
+        _shortfall_rows(
+            "donor-minimum",
+            dn,
+            {"donor": "donor", "period": "period"},
+            dn_units.to_numpy(),
+            text,
+            dn["minimum"].to_numpy(dtype=float),
         )
     )
 
     io = tables["interoperability"]
     io = io[io["shortfall"] > 0]
+    text = [
+        f"the interoperability index in {p} is {a:.3f} below its target of {t:.3f} "
+        f"({fmt(pts)} capability points)"
+        for p, a, t, pts in zip(
+            io["period"], io["shortfall"], io["target"], io["shortfall_points"], strict=True
+        )
+    ]
     parts.append(
-        pd.DataFrame(
-            {
-                "constraint": "interop-target",
-                "coordinates": "period=" + io["period"].astype(str),
-                "amount": io["shortfall"].to_numpy(dtype=float),
-                "unit": "index",
-                "text": [
-                    f"the interoperability index in {p} is {a:.3f} below its target of {t:.3f} "
-                    f"({fmt(pts)} capability points)"
-                    for p, a, t, pts in zip(
-                        io["period"],
-                        io["shortfall"],
-                        io["target"],
-                        io["shortfall_points"],
-                        strict=True,
-                    )
-                ],
-                "period": io["period"].to_numpy(),
-                "requirement": io["target"].to_numpy(dtype=float),
-            }
+        _shortfall_rows(
+            "interop-target",
+            io,
+            {"period": "period"},
+            "index",
+            text,
+            io["target"].to_numpy(dtype=float),
         )
     )
 
     unfunded = clean(reader.var("budget-unfunded", (d.T,)))
-    periods = d.periods.to_numpy()[unfunded > 0]
-    amounts = unfunded[unfunded > 0]
+    op = pd.DataFrame({"period": d.periods.to_numpy(), "shortfall": unfunded})
+    op = op[op["shortfall"] > 0].assign(category="operation:")
+    text = [
+        f"operating costs in {p} exceed the funds allowed to pay them by {fmt(a)} {currency}"
+        for p, a in zip(op["period"], op["shortfall"], strict=True)
+    ]
     parts.append(
-        pd.DataFrame(
-            {
-                "constraint": "budget-cover",
-                "coordinates": "category=operation:, period="
-                + pd.Series(periods, dtype=object).astype(str),
-                "amount": amounts,
-                "unit": currency,
-                "text": [
-                    f"operating costs in {p} exceed the funds allowed to pay them by "
-                    f"{fmt(a)} {currency}"
-                    for p, a in zip(periods, amounts, strict=True)
-                ],
-                "period": periods,
-                "requirement": np.nan,
-            }
+        _shortfall_rows(
+            "budget-cover",
+            op,
+            {"category": "category", "period": "period"},
+            currency,
+            text,
+            np.nan,
         )
     )
     parts = [p for p in parts if len(p)]
