@@ -16,7 +16,7 @@ import highspy
 import linopy
 import numpy as np
 
-from forceplan.solve.highs import FEASIBLE, STATUS_MAP
+from forceplan.solve.highs import FEASIBLE, STATUS_MAP, load_matrices, new_highs
 
 _MS = highspy.HighsModelStatus
 
@@ -56,26 +56,14 @@ class HighsModel:
         self.col_of[self.vlabels] = np.arange(self.n_cols)
         self.row_of = np.full(max(n_con_labels, 1), -1, dtype=np.int64)
         self.row_of[self.clabels] = np.arange(self.n_rows)
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
+        h = new_highs()
         if threads is not None:
             h.setOptionValue("threads", int(threads))
         self.h = h
         self.lb = np.asarray(mat.lb, dtype=float)
         self.ub = np.asarray(mat.ub, dtype=float)
+        load_matrices(h, mat, relax=relax)
         if self.n_cols:
-            h.addVars(self.n_cols, self.lb, self.ub)
-            integer = np.flatnonzero(np.isin(mat.vtypes, ("B", "I")))
-            if len(integer) and not relax:
-                h.changeColsIntegrality(
-                    len(integer), integer.astype(np.int32), np.ones(len(integer), dtype=np.uint8)
-                )
-            a = mat.A
-            if a is not None and a.shape[0]:
-                a = a.tocsr()
-                lower = np.where(mat.sense != "<", mat.b, -np.inf)
-                upper = np.where(mat.sense != ">", mat.b, np.inf)
-                h.addRows(a.shape[0], lower, upper, a.nnz, a.indptr, a.indices, a.data)
             c = np.asarray(mat.c, dtype=float)
             if np.any(c):
                 h.changeColsCost(self.n_cols, np.arange(self.n_cols, dtype=np.int32), c)

@@ -169,6 +169,29 @@ def _without_stdout(make: Any) -> Any:
     return out
 
 
+def load_matrices(h: highspy.Highs, matrices: Any, relax: bool = False) -> None:
+    """Load a linopy model's matrices (columns, integrality, rows) into a HiGHS instance.
+
+    The objective is left to the caller (stages change it). With *relax*,
+    integrality is dropped (the LP relaxation).
+    """
+    n = len(matrices.vlabels)
+    if not n:
+        return
+    h.addVars(n, np.asarray(matrices.lb, dtype=float), np.asarray(matrices.ub, dtype=float))
+    integer = np.flatnonzero(np.isin(matrices.vtypes, ("B", "I")))
+    if len(integer) and not relax:
+        h.changeColsIntegrality(
+            len(integer), integer.astype(np.int32), np.ones(len(integer), dtype=np.uint8)
+        )
+    a = matrices.A
+    if a is not None and a.shape[0]:
+        a = a.tocsr()
+        lower = np.where(matrices.sense != "<", matrices.b, -np.inf)
+        upper = np.where(matrices.sense != ">", matrices.b, np.inf)
+        h.addRows(a.shape[0], lower, upper, a.nnz, a.indptr, a.indices, a.data)
+
+
 def highs_version() -> str:
     """The version of the installed HiGHS."""
     h = new_highs()
@@ -210,21 +233,7 @@ class HighsBackend:
         h = new_highs()
         self.h = h
         self.version = highs_version()
-        if n:
-            h.addVars(n, np.asarray(matrices.lb, dtype=float), np.asarray(matrices.ub, dtype=float))
-            integer = np.flatnonzero(np.isin(matrices.vtypes, ("B", "I")))
-            if len(integer):
-                h.changeColsIntegrality(
-                    len(integer),
-                    integer.astype(np.int32),
-                    np.ones(len(integer), dtype=np.uint8),
-                )
-            a = matrices.A
-            if a is not None and a.shape[0]:
-                a = a.tocsr()
-                lower = np.where(matrices.sense != "<", matrices.b, -np.inf)
-                upper = np.where(matrices.sense != ">", matrices.b, np.inf)
-                h.addRows(a.shape[0], lower, upper, a.nnz, a.indptr, a.indices, a.data)
+        load_matrices(h, matrices)
         self.is_mip = bundle.is_mip
         h.setOptionValue("mip_rel_gap", float(options.gap))
         if options.threads is not None:
