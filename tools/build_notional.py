@@ -284,7 +284,19 @@ HEADER: dict[str, Any] = {
     "period_length": 1,
     "currency": "USD million",
     "intensity": ["high"] * 3 + ["medium"] * 3 + ["low"] * 4,
+    "objective": {
+        # interoperability is a target trajectory (requirements), not a quantity to maximise
+        "interoperability_weight": 0.0,
+        # capability up to 15% above a floor in wartime is worth 0.3 MUSD per point and year:
+        # more than the upkeep a tank saves in reserve, so serviceable kit stays in service
+        "risk_margin_value": 0.3,
+        "risk_margin_cap": 0.15,
+    },
 }
+
+STREAM_PRIORITY = {"ua-mod": 3}
+"""Paying order of the funding streams: restricted and expiring grants (1) pay before the
+national defence budget (3)."""
 
 # --------------------------------------------------------------------------------------
 # Standards
@@ -1342,7 +1354,14 @@ def tables() -> dict[str, list[dict[str, Any]]]:
             for i, c, p, q, uc, fp, es, ec, el, mx, so in LINES
         ],
         "budgets": [
-            {"stream": s, "owner": o, "period": y, "amount": a, "source": so}
+            {
+                "stream": s,
+                "owner": o,
+                "period": y,
+                "amount": a,
+                "priority": STREAM_PRIORITY.get(s, 1),
+                "source": so,
+            }
             for s, o, amounts, _uses, so in BUDGETS
             for y, a in zip(YEARS, amounts, strict=True)
         ],

@@ -7,6 +7,7 @@ import logging
 from forceplan.domain.scenario import Scenario
 from forceplan.model.build import ModelBundle, build_model
 from forceplan.model.objective import stages
+from forceplan.model.budgets import prioritised_funding
 from forceplan.results.extract import extract
 from forceplan.results.plan import Plan
 from forceplan.solve.highs import SolveOptions
@@ -45,7 +46,7 @@ def objective_parts(bundle: ModelBundle, result: SolveResult) -> dict[str, float
         return {}
     parts = {
         name: float(bundle.objective_part(name).evaluate(result.values).sum())
-        for name in ("shortfall", "interoperability", "cost")
+        for name in ("shortfall", "interoperability", "cost", "risk_margin")
     }
     weighted = stages(bundle, "weighted")[0]
     parts["total"] = float(weighted.terms.evaluate(result.values).sum())
@@ -121,6 +122,7 @@ def plan(
     timings["solve"] = phase.seconds
     tables = {}
     if result.values is not None:
+        result.values = prioritised_funding(bundle, result.values)
         with Phase("extract", progress) as phase:
             tables = extract(bundle, result.values)
             _attach_solution(bundle, result)

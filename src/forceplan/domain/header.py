@@ -29,7 +29,7 @@ class ObjectiveSettings(_Strict):
 
     mode: Literal["lexicographic", "weighted"] = Field(
         "lexicographic",
-        description="lexicographic: shortfalls, then interoperability, then cost; "
+        description="lexicographic: shortfalls first, then cost less the risk margin; "
         "weighted: one weighted sum.",
     )
     shortfall_weight: float = Field(
@@ -39,12 +39,13 @@ class ObjectiveSettings(_Strict):
         "requirement missed in full for one period (weighted mode).",
     )
     interoperability_weight: float = Field(
-        1.0e5,
+        0.0,
         ge=0,
         description="Weight (USD million equivalent) of the interoperability trajectory: "
         "interoperable capability summed over periods, over the opening force's capability "
         "times the number of periods (1 = as much as the whole opening force, fully "
-        "interoperable, every period) (weighted mode).",
+        "interoperable, every period) (weighted mode only; 0 by default: interoperability "
+        "is a target trajectory, a requirement, not a quantity to maximise).",
     )
     cost_weight: float = Field(1.0, ge=0, description="Weight per USD million spent.")
     max_types_per_class: int | None = Field(
@@ -52,6 +53,32 @@ class ObjectiveSettings(_Strict):
     )
     type_penalty: float = Field(
         0.0, ge=0, description="Penalty (USD million equivalent) per type in service per period."
+    )
+    risk_margin_value: float = Field(
+        0.0,
+        ge=0,
+        description="Value (USD million per combat-value point and period) of capability above "
+        "a role's floor in periods at war (intensity other than peace), up to "
+        "risk_margin_cap x the floor: the risk margin credited in the cost stage, so that "
+        "serviceable kit is not stored or scrapped only to save upkeep.",
+    )
+    risk_margin_cap: float = Field(
+        0.25,
+        ge=0,
+        description="Share of a floor above it that counts as risk margin (0.25: up to 25% above).",
+    )
+    munition_reserve: float = Field(
+        0.25,
+        ge=0,
+        description="War reserve held at the end of every period in which a munition is consumed, "
+        "as a share of that period's consumption, for munitions without a munition_reserve "
+        "requirement in that period (soft; a shortfall is reported).",
+    )
+    munition_reserve_weight: float = Field(
+        0.1,
+        ge=0,
+        description="Weight of a war-reserve shortfall against a floor missed by the same share "
+        "(0.1: a reserve missed in full weighs like 10% of a floor missed).",
     )
 
 

@@ -10,6 +10,11 @@ Constraints
     supply = munition line output + munition orders arriving (``ammo_supply``);
     consumption = sum over types of use(type, munition, intensity of t) x
     stock-level[type, t].
+    ``ammo-reserve_shortfall[munition, period]`` >= 0: how far the war reserve is missed.
+    ``ammo-reserve[munition, period]``: stock[t] + reserve_shortfall[t] >= the stated
+    reserve (``munition_reserve`` requirement) or, without one, ``objective.munition_reserve``
+    x consumption[t] (periods where the munition is consumed). Applied in the last period
+    too, so the horizon's end does not empty the stocks.
 Objective
     shortfall / scale enters the shortfall part, where scale = the period's
     consumption by the opening fleet, at least one unit's use (see
@@ -64,3 +69,29 @@ def add(b: ModelBundle) -> None:
 
     b.shortfall_scales["ammo-shortfall"] = scale
     b.objective_part("shortfall").add((), labels_of(short), 1.0 / scale)
+
+    # war reserve: a stated floor (munition_reserve requirement) or a share of consumption
+    settings = d.scenario.header.objective
+    stated = ~np.isnan(d.reserve_floor)
+    floor = np.nan_to_num(d.reserve_floor, nan=0.0)
+    share = np.where(stated, 0.0, settings.munition_reserve)
+    wants = (stated & (floor > 0)) | (~stated & consumed & (share > 0))
+    if not wants.any() or settings.munition_reserve_weight <= 0:
+        return
+    reserve_short = b.variables("ammo-reserve_shortfall", coords, mask=wants)
+    rs = labels_of(reserve_short)
+    rows = Terms(*coords).add((m, t), lab).add((m, t), rs)
+    rows.extend(_scaled(consumption, -share))
+    b.constraints("ammo-reserve", rows, ">=", floor, mask=wants)
+    b.flows["ammo_reserve_floor"] = Terms(*coords).extend(_scaled(consumption, share))
+    weight = settings.munition_reserve_weight / scale
+    b.shortfall_scales["ammo-reserve_shortfall"] = scale / settings.munition_reserve_weight
+    b.objective_part("shortfall").add((), rs, weight)
+
+
+def _scaled(terms: Terms, factor: np.ndarray) -> Terms:
+    """*terms* with each row's coefficients multiplied by *factor* (same grid)."""
+    rows, labels, coeffs = terms.arrays()
+    return Terms(*terms.coords).add(
+        np.unravel_index(rows, terms.shape), labels, coeffs * factor.reshape(-1)[rows]
+    )

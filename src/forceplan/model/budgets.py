@@ -74,3 +74,75 @@ def add(b: ModelBundle) -> None:
         b.shortfall_scales["budget-unfunded"] = scale
         b.objective_part("shortfall").add((), ul, 1.0 / scale)
     b.constraints("budget-cover", cover, "=", 0.0, mask=active)
+
+
+def prioritised_funding(b: ModelBundle, values: np.ndarray) -> np.ndarray:
+    """Re-decide which stream pays, by the streams' stated priority; the plan is unchanged.
+
+    With every decision of the solution fixed, the costs of each category and
+    period are known numbers; one LP (HiGHS through SciPy) then shares them
+    among the allowed streams so that lower ``priority`` ranks pay first (equal
+    ranks in the order the streams first appear), within each stream's amount,
+    and leaves no more operating cost unfunded than the solution did. A budget
+    what-if therefore changes spending only where money binds, instead of a
+    solver's arbitrary choice among equally cheap funding mixes.
+
+    Parameters
+    ----------
+    b
+        The solved model.
+    values
+        Solution indexed by variable label.
+
+    Returns
+    -------
+    numpy.ndarray
+        A copy of *values* with ``budget-pay`` and ``budget-unfunded`` re-decided.
+    """
+    from scipy import sparse
+    from scipy.optimize import linprog
+
+    m = b.model
+    if "budget-pay" not in m.variables or not len(b.data.streams):
+        return values
+    d = b.data
+    S, K, T = len(d.streams), len(d.categories), d.T
+    pay = np.asarray(m.variables["budget-pay"].labels.values)
+    present = np.flatnonzero(pay.ravel() >= 0)
+    if not len(present):
+        return values
+    st, k, t = np.unravel_index(present, (S, K, T))
+    cost = b.flows["cost"].evaluate(values)
+    unfunded_labels = np.full(T, -1, dtype=np.int64)
+    if "budget-unfunded" in m.variables:
+        unfunded_labels = np.asarray(m.variables["budget-unfunded"].labels.values)
+    op = d.categories.get_indexer(pd.Index([category_id("operation", "")]))[0]
+    un_t = np.flatnonzero(unfunded_labels >= 0)
+    n_pay, n_un = len(present), len(un_t)
+
+    rank = d.priority + np.arange(S) / (S + 1.0)
+    c = np.concatenate([rank[st], np.full(n_un, 10.0 * (float(rank.max()) + 1.0))])
+    # cover: for every (category, period) with a cost, streams (+ unfunded) pay it exactly
+    cover_rows = k * T + t
+    eq_rows = np.concatenate([cover_rows, op * T + un_t])
+    eq_cols = np.arange(n_pay + n_un)
+    a_eq = sparse.csr_matrix((np.ones(n_pay + n_un), (eq_rows, eq_cols)), shape=(K * T, n_pay + n_un))
+    b_eq = cost.reshape(-1)
+    used = np.unique(eq_rows)
+    limit_rows = st * T + t
+    a_ub = sparse.csr_matrix(
+        (np.ones(n_pay), (limit_rows, np.arange(n_pay))), shape=(S * T, n_pay + n_un)
+    )
+    b_ub = d.amount.reshape(-1) + 1e-7 * np.maximum(1.0, d.amount.reshape(-1))
+    held = values[unfunded_labels[un_t]] if n_un else np.zeros(0)
+    bounds = [(0.0, None)] * n_pay + [(0.0, float(h) + 1e-7) for h in held]
+    res = linprog(
+        c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq[used], b_eq=b_eq[used], bounds=bounds, method="highs"
+    )
+    if res.status != 0:  # keep the solver's funding if the re-allocation is not clean
+        return values
+    out = values.copy()
+    out[pay.ravel()[present]] = res.x[:n_pay]
+    if n_un:
+        out[unfunded_labels[un_t]] = res.x[n_pay:]
+    return out

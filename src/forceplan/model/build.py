@@ -104,6 +104,35 @@ class ModelBundle:
             integer=integer,
         )
 
+    def whole(
+        self,
+        var: linopy.Variable,
+        name: str,
+        mask: np.ndarray,
+        lot: np.ndarray | float = 1.0,
+    ) -> linopy.Variable | None:
+        """Make *var* a whole number of lots where *mask* holds.
+
+        Adds the integer variable *name* (lots) over the coordinates of *var* and
+        the rows ``<name>_link``: ``var - lot x name = 0``. Returns ``None`` where
+        no element is whole. The integer lots are a separate variable because a
+        linopy variable is integer or continuous as a whole, while one family
+        mixes whole-unit types (tanks) and divisible ones (radios by the thousand).
+        """
+        coords = tuple(
+            pd.Index(var.labels.coords[dim].values, name=dim) for dim in var.labels.dims
+        )
+        labels = np.asarray(var.labels.values)
+        where = np.asarray(mask, dtype=bool) & (labels >= 0)
+        if not where.any():
+            return None
+        lots = self.variables(name, coords, mask=where, integer=True)
+        grids = np.indices(labels.shape)
+        link = Terms(*coords).add(tuple(grids), labels, 1.0)
+        link.add(tuple(grids), np.asarray(lots.labels.values), -np.broadcast_to(lot, labels.shape))
+        self.constraints(f"{name}_link", link, "=", 0.0, mask=where)
+        return lots
+
     def constraints(
         self,
         name: str,
@@ -130,9 +159,11 @@ FAMILIES = (
     "lines",
     "upgrades",
     "donors",
+    "reserve",
     "stock",
     "ammunition",
     "capability",
+    "forces",
     "interoperability",
     "training",
     "diversity",

@@ -8,8 +8,14 @@ Constraints
     combat_value x stock-level + shortfall >= minimum.
 Flows registered
     ``capability`` (role, period): combat value in service.
+    ``capability-margin[role, period]`` in [0, risk_margin_cap x floor]: capability above
+    the floor that counts as risk margin (only periods at war with a floor, and only
+    when ``objective.risk_margin_value`` > 0).
+Constraints
+    ``capability-margin_cap[role, period]``: margin - capability - shortfall <= -floor.
 Objective
-    shortfall / minimum enters the shortfall part.
+    shortfall / minimum enters the shortfall part; risk_margin_value x margin is the
+    ``risk_margin`` part, credited against cost in the cost stage.
 """
 
 from __future__ import annotations
@@ -44,3 +50,16 @@ def add(b: ModelBundle) -> None:
     scale = np.where(has_floor, floor, 1.0)
     b.shortfall_scales["capability-shortfall"] = scale
     b.objective_part("shortfall").add((), labels_of(short), 1.0 / scale)
+
+    settings = d.scenario.header.objective
+    at_war = np.asarray(d.intensity != "peace", dtype=bool)[None, :]
+    valued = has_floor & at_war
+    if settings.risk_margin_value > 0 and settings.risk_margin_cap > 0 and valued.any():
+        margin = b.variables(
+            "capability-margin", coords, upper=settings.risk_margin_cap * floor, mask=valued
+        )
+        ml = labels_of(margin)
+        cap_rows = Terms(*coords).add((r, rt), ml).extend(capability, -1.0)
+        cap_rows.add((r, rt), labels_of(short), -1.0)
+        b.constraints("capability-margin_cap", cap_rows, "<=", -floor, mask=valued)
+        b.objective_part("risk_margin").add((), ml, settings.risk_margin_value * d.period_length)

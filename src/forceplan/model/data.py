@@ -37,6 +37,26 @@ def category_id(use: str, country: str) -> str:
     return f"{use}:{country}"
 
 
+RESERVE_SHARE = 0.25
+"""Reserve upkeep as a share of the operating cost when a type states no ``reserve_cost``."""
+
+
+def _yes(frame: pd.DataFrame, column: str, default: bool) -> np.ndarray:
+    """A yes/no column as booleans (*default* where the column or a value is missing)."""
+    if column not in frame.columns:
+        return np.full(len(frame), default, dtype=bool)
+    text = frame[column].fillna("").astype(str).str.strip().str.lower()
+    return np.where(text == "", default, text.isin(["yes", "true", "1"])).astype(bool)
+
+
+def _num(frame: pd.DataFrame, column: str, default: float) -> np.ndarray:
+    """A numeric column as floats (*default* where the column or a value is missing)."""
+    if column not in frame.columns:
+        return np.full(len(frame), default, dtype=float)
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+    return np.where(np.isnan(values), default, values)
+
+
 def _index(values: Iterable[Any], name: str) -> pd.Index:
     return pd.Index([str(v) for v in values], name=name, dtype=object)
 
@@ -116,6 +136,14 @@ class ModelData:
         ``country``; ``allowed`` (St, K) says which stream may pay which category.
     max_inflow
         Most units of each type that could arrive in each period (E, T), for big-M bounds.
+    reserve_floor
+        Munition war reserve per munition and period from ``munition_reserve`` requirements
+        (M, T; NaN: the header's default share of the period's consumption).
+    formations, slots, required
+        Formations (with ``due_t``), their slots (with ``role_pos``, ``due_t``) and the
+        vehicles per role the formations due by each period require (R, T).
+    priority
+        Paying order of each stream (1 pays first).
     """
 
     scenario: Scenario
@@ -160,6 +188,11 @@ class ModelData:
     cat: pd.DataFrame
     allowed: np.ndarray
     max_inflow: np.ndarray
+    reserve_floor: np.ndarray
+    formations: pd.DataFrame
+    slots: pd.DataFrame
+    required: np.ndarray
+    priority: np.ndarray
 
     @property
     def T(self) -> int:
@@ -197,11 +230,23 @@ def model_data(scenario: Scenario) -> ModelData:
     eq["role_pos"] = _positions(eq["role"], roles)
     eq["life_periods"] = np.ceil(eq["service_life"].to_numpy(dtype=float) / L).astype(np.int64)
     eq["score"] = type_scores(scenario).reindex(equipment).to_numpy(dtype=float)
+    eq["whole"] = _yes(eq, "whole_units", True)
+    eq["early_retire"] = _yes(eq, "early_retirement", False)
+    eq["disposal"] = _num(eq, "disposal_cost", 0.0)
+    op_cost = _num(eq, "operating_cost", 0.0)
+    reserve_cost = _num(eq, "reserve_cost", np.nan)
+    eq["reserve_upkeep"] = np.where(np.isnan(reserve_cost), RESERVE_SHARE * op_cost, reserve_cost)
+    eq["react_lead"] = _num(eq, "reactivation_time", 0.0).astype(np.int64)
+    eq["react_cost"] = _num(eq, "reactivation_cost", 0.0)
     E = len(equipment)
 
     inv = tables["inventory"]
     inv_pos = _positions(inv["equipment"], equipment)
     serviceable = inv["quantity"].to_numpy(dtype=float) * inv["serviceable"].to_numpy(dtype=float)
+    if len(inv_pos):
+        # whole-unit types: each holding's serviceable share is rounded to whole units
+        whole_row = eq["whole"].to_numpy(dtype=bool)[inv_pos]
+        serviceable = np.where(whole_row, np.floor(serviceable + 0.5), serviceable)
     s0 = np.zeros(E)
     np.add.at(s0, inv_pos, serviceable)
     life_years = eq["service_life"].to_numpy(dtype=float)
@@ -233,8 +278,15 @@ def model_data(scenario: Scenario) -> ModelData:
     # --- donors ------------------------------------------------------------------------------
     dn = tables["donors"].reset_index(drop=True).copy()
     donors = _index(dn["country"].astype(str) + ":" + dn["item"].astype(str), "donor")
-    dn["due_t"] = _period_positions(dn["replenish_by"], periods, T - 1)
+    # keep (no replenish_by): the minimum holds in every period; restore: from replenish_by on
+    dn["due_t"] = _period_positions(dn["replenish_by"], periods, 0)
     dn["is_equipment"] = dn["item"].isin(equipment)
+    dn["soft"] = _yes(dn, "soft_minimum", False)
+    opening_stock = _num(dn, "stock", 0.0)
+    dn["cap"] = np.maximum(
+        np.where(np.isnan(_num(dn, "maximum", np.nan)), opening_stock, _num(dn, "maximum", 0.0)),
+        np.maximum(opening_stock, _num(dn, "minimum", 0.0)),
+    )
 
     # --- sources -----------------------------------------------------------------------------
     src = tables["sources"].reset_index(drop=True).copy()
@@ -244,6 +296,11 @@ def model_data(scenario: Scenario) -> ModelData:
         src["is_equipment"], _positions(src["item"], equipment), _positions(src["item"], munitions)
     )
     src["lead"] = src["lead_time"].to_numpy(dtype=np.int64)
+    whole_eq = eq["whole"].to_numpy(dtype=bool)
+    src["whole"] = src["is_equipment"].to_numpy() & np.where(
+        src["is_equipment"].to_numpy(), whole_eq[np.maximum(src["item_pos"].to_numpy(), 0)], False
+    ) if E else np.zeros(len(src), dtype=bool)
+    src["lot"] = np.where(src["whole"], np.maximum(_num(src, "lot_size", 1.0), 1.0), 1.0)
     first = _period_positions(src["first_period"], periods, 0)
     last = _period_positions(src["last_period"], periods, T - 1)
     src_active = (
@@ -265,6 +322,10 @@ def model_data(scenario: Scenario) -> ModelData:
         _positions(ln["product"], munitions),
     )
     ln["first_t"] = _period_positions(ln["first_period"], periods, 0)
+    ln["whole"] = ln["is_equipment"].to_numpy() & np.where(
+        ln["is_equipment"].to_numpy(), whole_eq[np.maximum(ln["item_pos"].to_numpy(), 0)], False
+    ) if E else np.zeros(len(ln), dtype=bool)
+    ln["lot"] = np.where(ln["whole"], np.maximum(_num(ln, "lot_size", 1.0), 1.0), 1.0)
     ln["exp_lead"] = ln["expansion_lead_time"].to_numpy(dtype=np.int64)
     ln["expandable"] = (
         (ln["max_expansions"].to_numpy(dtype=float) > 0)
@@ -310,6 +371,32 @@ def model_data(scenario: Scenario) -> ModelData:
     target = np.full(T, np.nan)
     io_t = periods.get_indexer(pd.Index(io_req["period"].astype("int64")))
     target[io_t[io_t >= 0]] = io_req["minimum"].to_numpy(dtype=float)[io_t >= 0]
+
+    res_req = req[req["kind"] == "munition_reserve"]
+    reserve_floor = np.full((len(munitions), T), np.nan)
+    m_pos = _positions(res_req["item"], munitions)
+    m_t = periods.get_indexer(pd.Index(res_req["period"].astype("int64")))
+    ok = (m_pos >= 0) & (m_t >= 0)
+    reserve_floor[m_pos[ok], m_t[ok]] = res_req["minimum"].to_numpy(dtype=float)[ok]
+
+    # --- force generation: slots of the formations due by each period, per role ------------
+    fm = tables["formations"].reset_index(drop=True).copy()
+    fm["due_t"] = (
+        _period_positions(fm["due_period"], periods, 0) if "due_period" in fm else np.zeros(len(fm))
+    ).astype(np.int64)
+    slots = tables["formation_slots"].reset_index(drop=True).copy()
+    slots["role_pos"] = _positions(slots["role"], roles)
+    slots["due_t"] = fm.set_index("id")["due_t"].reindex(slots["formation"]).fillna(0).to_numpy(
+        dtype=np.int64
+    )
+    required = np.zeros((len(roles), T))
+    ok = slots["role_pos"].to_numpy() >= 0
+    due_by = t_idx[None, :] >= slots["due_t"].to_numpy()[ok][:, None]
+    np.add.at(
+        required,
+        slots["role_pos"].to_numpy()[ok],
+        due_by * slots["quantity"].to_numpy(dtype=float)[ok][:, None],
+    )
 
     # --- training ----------------------------------------------------------------------------
     pipe = tables["training"].reset_index(drop=True).copy()
@@ -359,7 +446,13 @@ def model_data(scenario: Scenario) -> ModelData:
                 {
                     "use": ["operation"],
                     "country": [""],
-                    "paid": [bool((eq["operating_cost"] > 0).any())],
+                    "paid": [
+                        bool(
+                            (eq["operating_cost"] > 0).any()
+                            or (eq["react_cost"] > 0).any()
+                            or (eq["disposal"] > 0).any()
+                        )
+                    ],
                 }
             ),
         ],
@@ -401,6 +494,9 @@ def model_data(scenario: Scenario) -> ModelData:
     b_t = periods.get_indexer(pd.Index(bud["period"].astype("int64")))
     ok = (b_s >= 0) & (b_t >= 0)
     np.add.at(amount, (b_s[ok], b_t[ok]), bud["amount"].to_numpy(dtype=float)[ok])
+    priority = np.full(len(streams), np.inf)
+    np.minimum.at(priority, b_s[b_s >= 0], _num(bud, "priority", 1.0)[b_s >= 0])
+    priority = np.where(np.isfinite(priority), priority, 1.0)
     has_budget[b_s[ok], b_t[ok]] = True
 
     uses = tables["budget_uses"]
@@ -490,4 +586,9 @@ def model_data(scenario: Scenario) -> ModelData:
         cat=cat,
         allowed=allowed,
         max_inflow=max_inflow,
+        reserve_floor=reserve_floor,
+        formations=fm,
+        slots=slots,
+        required=required,
+        priority=priority,
     )

@@ -9,6 +9,9 @@ Variables
     ``line-expand[line, period]`` integer in [0, max_expansions]: expansions
     ordered (only lines with max_expansions > 0 and expansion_size > 0, and only
     where the expansion comes on line within the horizon).
+    ``line-lots``, ``line-replenish_lots`` integer: output and replenishment in whole
+    lots (lines of whole-unit equipment; ``lot_size`` units a lot, linked by
+    ``line-lots_link`` and ``line-replenish_lots_link``).
 Constraints
     ``line-capacity[line, period]``: output + sum of replenish of the line
     - expansion_size x (expansions ordered at least expansion_lead_time periods
@@ -40,6 +43,9 @@ def add(b: ModelBundle) -> None:
     line_idx, t = grid(n_lines, T)
     output = b.variables("line-output", (d.lines, d.periods), mask=d.ln_active)
     out_lab = labels_of(output)
+    whole = np.broadcast_to(ln["whole"].to_numpy(dtype=bool)[:, None], out_lab.shape)
+    lot = np.broadcast_to(ln["lot"].to_numpy(dtype=float)[:, None], out_lab.shape)
+    b.whole(output, "line-lots", whole, lot)
     capacity = Terms(d.lines, d.periods).add((line_idx, t), out_lab)
 
     item = ln["item_pos"].to_numpy()[:, None]
@@ -55,6 +61,12 @@ def add(b: ModelBundle) -> None:
         rep_mask = d.ln_active[rep_line]
         replenish = b.variables("line-replenish", (d.replenishments, d.periods), mask=rep_mask)
         rep_lab = labels_of(replenish)
+        b.whole(
+            replenish,
+            "line-replenish_lots",
+            np.broadcast_to(ln["whole"].to_numpy(dtype=bool)[rep_line][:, None], rep_lab.shape),
+            np.broadcast_to(ln["lot"].to_numpy(dtype=float)[rep_line][:, None], rep_lab.shape),
+        )
         _, rt = grid(len(d.replenishments), T)
         capacity.add((rep_line[:, None], rt), rep_lab)
         b.flow("donor_replenish", d.donors, d.periods).add(

@@ -1,4 +1,8 @@
-"""Objective: shortfalls, then the interoperability trajectory, then cost.
+"""Objective: shortfalls, then cost less the risk margin.
+
+Interoperability is a requirement (the ``interop-target`` trajectory, a soft
+floor in the shortfall part), not a quantity to maximise: a plan that buys
+every NATO system it can at any cost is not what a planner defends.
 
 Parts (scalar linear expressions kept as :class:`~forceplan.model.terms.Terms`):
 
@@ -10,18 +14,18 @@ Parts (scalar linear expressions kept as :class:`~forceplan.model.terms.Terms`):
 * ``interoperability`` I: sum over periods and types of score x combat_value x
   stock-level (interoperable capability points, summed over periods);
 * ``cost`` C: every cost (acquisition, ammunition, operation, upgrade,
-  expansion, replenishment), USD million, plus type_penalty x types in service.
+  expansion, replenishment), USD million, plus type_penalty x types in service;
+* ``risk_margin`` M: risk_margin_value x capability above the floors in periods at
+  war (up to risk_margin_cap x floor), USD million; credited against cost.
 
 Modes (``objective.mode`` in the header):
 
-* ``lexicographic``: stage ``shortfall`` minimises S; stage ``interoperability``
-  maximises I with S held at its optimum (small tolerance); stage ``cost``
-  minimises C with I held too. One model is reused: each stage changes the
-  objective and adds the previous stage's bound
-  (``objective-bound_shortfall``, ``objective-bound_interoperability``).
+* ``lexicographic``: stage ``shortfall`` minimises S; stage ``cost`` minimises
+  C - M with S held at its optimum. One model is reused: the cost stage changes
+  the objective and adds the bound ``objective-bound_shortfall``.
 * ``weighted``: one stage minimising shortfall_weight x S -
-  interoperability_weight x I / (V T) + cost_weight x C (I normalised like stage 2 of
-  the lexicographic mode, so the three weights compare like for like).
+  interoperability_weight x I / (V T) + cost_weight x (C - M); the
+  interoperability weight is 0 by default.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from forceplan.model.build import ModelBundle
 from forceplan.model.interoperability import capability_scale
 from forceplan.model.terms import Terms
 
-PARTS = ("shortfall", "interoperability", "cost")
+PARTS = ("shortfall", "interoperability", "cost", "risk_margin")
 """The objective parts every bundle carries."""
 
 
@@ -62,22 +66,15 @@ def stages(b: ModelBundle, mode: str) -> list[Stage]:
     """The stages of objective *mode* (``lexicographic`` or ``weighted``)."""
     parts = {name: b.objective_part(name) for name in PARTS}
     interop_scale = max(capability_scale(b) * b.data.T, 1.0)
+    net_cost = Terms().extend(parts["cost"]).extend(b.objective_part("risk_margin"), -1.0)
     if mode == "lexicographic":
-        return [
-            Stage("shortfall", parts["shortfall"]),
-            Stage(
-                "interoperability",
-                Terms().extend(parts["interoperability"], -1.0),
-                interop_scale,
-                "max",
-            ),
-            Stage("cost", parts["cost"]),
-        ]
+        return [Stage("shortfall", parts["shortfall"]), Stage("cost", net_cost)]
     if mode == "weighted":
         w = b.data.scenario.header.objective
         combined = Terms().extend(parts["shortfall"], w.shortfall_weight)
-        combined.extend(parts["interoperability"], -w.interoperability_weight / interop_scale)
-        combined.extend(parts["cost"], w.cost_weight)
+        if w.interoperability_weight > 0:
+            combined.extend(parts["interoperability"], -w.interoperability_weight / interop_scale)
+        combined.extend(net_cost, w.cost_weight)
         return [Stage("weighted", combined)]
     raise ValueError(f"unknown objective mode {mode!r}: use 'lexicographic' or 'weighted'")
 

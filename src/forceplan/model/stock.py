@@ -1,23 +1,40 @@
-"""Stock flow of equipment in service: arrivals, retirements, upgrades, attrition, service life.
+"""Stock flow of equipment in service: arrivals, losses, reserve moves, upgrades, service life.
+
+Units leave service only through losses, upgrades, reserve moves, the end of
+their service life and, where the scenario allows it (``early_retirement``
+yes), retirement at ``disposal_cost``. Whole-unit types (``whole_units`` yes)
+move in whole units: losses are the loss rate times the stock rounded to the
+nearest whole unit (ties down), and retirements and end-of-life exits are whole.
 
 Variables
     ``stock-level[equipment, period]`` >= 0: end-of-period stock in service;
-    ``stock-retire[equipment, period]`` >= 0: units retired in the period;
+    ``stock-loss[equipment, period]`` >= 0: attrition losses (types with a loss rate);
+    ``stock-retire[equipment, period]`` >= 0: units retired before the end of their
+    life (only types with early_retirement yes);
+    ``stock-expire[equipment, period]`` >= 0: units in service leaving at the end of
+    their service life (only where some can);
     ``stock-inflow_to_date[equipment, period]`` >= 0: arrivals plus upgrades in
-    up to and including the period (only types whose service life can bind).
+    up to and including the period (only types whose service life can bind);
+    ``stock-loss_units``, ``stock-retire_units``, ``stock-expire_units`` integer:
+    the same as whole numbers (whole-unit types).
 Constraints
-    ``stock-balance[equipment, period]``: stock[t] = (1 - rate[t]) x stock[t-1]
-    + arrivals[t] + upgrade_in[t] - retire[t] - upgrade_out[t], with stock[-1] =
-    the opening serviceable stock s0; the first period's row is written with
-    s0 on the right-hand side (no ``shift``, so it cannot be dropped);
+    ``stock-balance[equipment, period]``: stock[t] = stock[t-1] - loss[t] + arrivals[t]
+    + upgrade_in[t] + from_reserve[t] - retire[t] - expire[t] - upgrade_out[t]
+    - to_reserve[t], with stock[-1] = the opening serviceable stock s0 (written on
+    the first row's right-hand side, no ``shift``);
+    ``stock-loss_upper`` / ``stock-loss_lower[equipment, period]``:
+    rate[t] x stock[t-1] - h <= loss[t] <= rate[t] x stock[t-1] + h, h = 0.5 for
+    whole-unit types and 0 otherwise;
     ``stock-inflow_to_date[equipment, period]``: inflow_to_date[t] =
     inflow_to_date[t-1] + arrivals[t] + upgrade_in[t];
-    ``stock-service_life[equipment, period]``: stock[t] <= alive0[t] +
-    inflow_to_date[t] - inflow_to_date[t - k] where k = ceil(service_life / L)
-    periods (units arrived in the last k periods are still within their life);
-    only rows where it can bind (t >= k, or opening units have expired).
+    ``stock-service_life[equipment, period]``: stock[t] + reserve[t] <= alive0[t]
+    + inflow_to_date[t] - inflow_to_date[t - k], k = ceil(service_life / L);
+    ``stock-expire_cohort[equipment, period]``: expire[t] + reserve_expire[t] <=
+    (alive0[t-1] - alive0[t]) + arrivals[t-k] + upgrade_in[t-k]: only the units
+    whose life ends in t may leave through the end of life.
 Flows registered
-    ``cost``: operating_cost x L x stock in category ``operation:``.
+    ``losses``; ``cost``: operating_cost x L x stock and disposal_cost x retire in
+    category ``operation:``.
 """
 
 from __future__ import annotations
@@ -27,7 +44,19 @@ import pandas as pd
 
 from forceplan.model.build import ModelBundle
 from forceplan.model.data import category_id
+from forceplan.model.reserve import expiry_possible
 from forceplan.model.terms import Terms, grid, labels_of
+
+
+ROUND_LOSSES = True
+
+
+def shifted(terms: Terms, by: np.ndarray, T: int) -> Terms:
+    """The (equipment, period) *terms* moved *by* periods later, per equipment."""
+    out = Terms(*terms.coords)
+    rows, labels, coeffs = terms.arrays()
+    e, t = np.divmod(rows, T)
+    return out.add((e, t + by[e]), labels, coeffs)
 
 
 def add(b: ModelBundle) -> None:
@@ -39,24 +68,61 @@ def add(b: ModelBundle) -> None:
     E = len(d.equipment)
     e, t = grid(E, T)
     coords = (d.equipment, d.periods)
+    whole = np.broadcast_to(d.eq["whole"].to_numpy(dtype=bool)[:, None], (E, T))
     level = b.variables("stock-level", coords)
-    retire = b.variables("stock-retire", coords)
-    lv, rt = labels_of(level), labels_of(retire)
+    lv = labels_of(level)
 
-    survive_next = np.ones((E, T))
-    survive_next[:, :-1] = 1.0 - d.attrition[:, 1:]
+    # losses: rate x stock at the start of the period, rounded for whole-unit types
+    rate = d.attrition
+    lossy = rate > 0
+    loss = b.variables("stock-loss", coords, mask=lossy)
+    ls = labels_of(loss)
+    b.whole(loss, "stock-loss_units", whole & lossy)
+    half = np.where(whole & ROUND_LOSSES, 0.5, 0.0)
+    opening_loss = np.zeros((E, T))
+    opening_loss[:, 0] = rate[:, 0] * d.s0
+    next_rate = np.zeros((E, T))
+    next_rate[:, :-1] = rate[:, 1:]
+    # loss[t] - rate[t] x stock[t-1]: the stock term sits on the previous period's label
+    gap = Terms(*coords).add((e, t), ls).add((e, t + 1), lv, -next_rate)
+    b.constraints("stock-loss_upper", gap, "<=", opening_loss + half, mask=lossy)
+    b.constraints("stock-loss_lower", gap, ">=", opening_loss - half, mask=lossy)
+    b.flow("losses", *coords).add((e, t), ls)
+
+    retire = b.variables(
+        "stock-retire", coords, mask=np.broadcast_to(d.eq["early_retire"].to_numpy()[:, None], (E, T))
+    )
+    rt = labels_of(retire)
+    b.whole(retire, "stock-retire_units", whole)
+
     arrivals = b.flow("arrivals", *coords)
     upgrade_in = b.flow("upgrade_in", *coords)
-    balance = Terms(*coords).add((e, t), lv).add((e, t + 1), lv, -survive_next)
+    balance = Terms(*coords).add((e, t), lv).add((e, t + 1), lv, -1.0).add((e, t), ls)
     balance.extend(arrivals, -1.0).extend(upgrade_in, -1.0)
-    balance.extend(b.flow("upgrade_out", *coords)).add((e, t), rt)
-    opening = np.zeros((E, T))
-    opening[:, 0] = (1.0 - d.attrition[:, 0]) * d.s0
-    b.constraints("stock-balance", balance, "=", opening)
+    balance.extend(b.flow("from_reserve", *coords), -1.0)
+    balance.extend(b.flow("upgrade_out", *coords)).extend(b.flow("to_reserve", *coords))
+    balance.add((e, t), rt)
 
     # end of service life
-    k = d.eq["life_periods"].to_numpy()[:, None]
-    binds = np.asarray((t >= k) | (d.alive0 < d.s0[:, None] - 1e-9), dtype=bool)
+    k = d.eq["life_periods"].to_numpy()
+    ends = expiry_possible(b)
+    if ends.any():
+        expire = b.variables("stock-expire", coords, mask=ends)
+        ex = labels_of(expire)
+        b.whole(expire, "stock-expire_units", whole)
+        balance.add((e, t), ex)
+        cohort = Terms(*coords).add((e, t), ex).extend(b.flow("reserve_expire", *coords))
+        cohort.extend(shifted(arrivals, k, T), -1.0).extend(shifted(upgrade_in, k, T), -1.0)
+        alive_before = np.concatenate([d.s0[:, None], d.alive0[:, :-1]], axis=1)
+        b.constraints(
+            "stock-expire_cohort", cohort, "<=", np.maximum(alive_before - d.alive0, 0.0), mask=ends
+        )
+    opening = np.zeros((E, T))
+    opening[:, 0] = d.s0
+    b.constraints("stock-balance", balance, "=", opening)
+
+    kk = k[:, None]
+    binds = np.asarray((t >= kk) | (d.alive0 < d.s0[:, None] - 1e-9), dtype=bool)
     needs: np.ndarray = np.asarray(binds.any(axis=1), dtype=bool)
     if needs.any():
         to_date = b.variables(
@@ -66,9 +132,12 @@ def add(b: ModelBundle) -> None:
         running = Terms(*coords).add((e, t), td).add((e, t + 1), td, -1.0)
         running.extend(arrivals, -1.0).extend(upgrade_in, -1.0)
         b.constraints("stock-inflow_to_date", running, "=", 0.0, mask=needs[:, None])
-        life = Terms(*coords).add((e, t), lv).add((e, t), td, -1.0).add((e, t + k), td, 1.0)
+        life = Terms(*coords).add((e, t), lv).add((e, t), td, -1.0).add((e, t + kk), td, 1.0)
+        life.extend(b.flow("reserve_held", *coords))
         b.constraints("stock-service_life", life, "<=", d.alive0, mask=binds)
 
     op_cat = d.categories.get_indexer(pd.Index([category_id("operation", "")]))[0]
     op_cost = d.eq["operating_cost"].to_numpy(dtype=float)[:, None] * d.period_length
-    b.flow("cost", d.categories, d.periods).add((np.full((E, 1), op_cat), t), lv, op_cost)
+    cost = b.flow("cost", d.categories, d.periods)
+    cost.add((np.full((E, 1), op_cat), t), lv, op_cost)
+    cost.add((np.full((E, 1), op_cat), t), rt, d.eq["disposal"].to_numpy(dtype=float)[:, None])

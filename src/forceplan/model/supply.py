@@ -4,8 +4,11 @@ Variables
     ``supply-order[source, period]`` >= 0: units (or munition units) ordered in a
     period; absent outside [first_period, last_period] and where the order could
     only arrive after the horizon.
+    ``supply-lots[source, period]`` integer: the order in whole lots (sources of
+    whole-unit equipment; ``lot_size`` units a lot).
 Constraints
-    ``supply-limit[source, period]``: order <= quantity.
+    ``supply-limit[source, period]``: order <= quantity;
+    ``supply-lots_link[source, period]``: order = lot_size x lots.
 Flows registered
     ``arrivals`` (equipment, period): order placed at t arrives at t + lead_time;
     ``ammo_supply`` (munition, period): munition orders, likewise;
@@ -30,6 +33,12 @@ def add(b: ModelBundle) -> None:
     order = b.variables("supply-order", (d.sources, d.periods), mask=d.src_active)
     lab = labels_of(order)
     s, t = grid(len(d.sources), d.T)
+    b.whole(
+        order,
+        "supply-lots",
+        np.broadcast_to(src["whole"].to_numpy(dtype=bool)[:, None], lab.shape),
+        np.broadcast_to(src["lot"].to_numpy(dtype=float)[:, None], lab.shape),
+    )
     qty = src["quantity"].to_numpy(dtype=float)[:, None]
     b.constraints(
         "supply-limit",

@@ -3,6 +3,8 @@
 Variables
     ``upgrade-start[upgrade, period]`` >= 0: units entering the depot; absent
     where they could only return after the horizon.
+    ``upgrade-start_units[upgrade, period]`` integer: the same in whole units (whole-unit
+    types; linked by ``upgrade-start_units_link``).
 Constraints
     ``upgrade-capacity[upgrade, period]``: start <= capacity.
 Flows registered
@@ -29,6 +31,8 @@ def add(b: ModelBundle) -> None:
     up = d.up
     start = b.variables("upgrade-start", (d.upgrades, d.periods), mask=d.up_active)
     lab = labels_of(start)
+    whole = d.eq["whole"].to_numpy(dtype=bool)[up["from_pos"].to_numpy()]
+    b.whole(start, "upgrade-start_units", np.broadcast_to(whole[:, None], lab.shape))
     u, t = grid(len(d.upgrades), d.T)
     b.constraints(
         "upgrade-capacity",

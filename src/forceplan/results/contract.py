@@ -50,6 +50,8 @@ PLAN_TABLES: dict[str, list[str]] = {
     "capability": ["period", "role", "capability", "floor", "shortfall"],
     "interoperability": ["period", "index", "target", "shortfall"],
     "training": ["period", "pipeline", "capacity", "used"],
+    "reserve": ["period", "equipment", "to_reserve", "from_reserve", "in_reserve"],
+    "force_generation": ["period", "role", "slots_due", "in_service", "shortfall"],
     "shortfalls": ["constraint", "coordinates", "amount", "unit", "text"],
 }
 """Table name (file ``plan/<name>.csv``) -> its contractual leading columns."""

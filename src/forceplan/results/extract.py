@@ -124,10 +124,18 @@ def extract(bundle: ModelBundle, values: np.ndarray) -> dict[str, pd.DataFrame]:
     tables: dict[str, pd.DataFrame] = {}
 
     # --- stock, retirements, losses ----------------------------------------------------------
-    level = r.var("stock-level", (E, T))
-    retire = r.var("stock-retire", (E, T))
-    prev = np.concatenate([d.s0[:, None], level[:, :-1]], axis=1) if E else np.zeros((0, T))
-    loss = d.attrition * prev
+    whole = d.eq["whole"].to_numpy(dtype=bool)[:, None] if E else np.zeros((0, 1), dtype=bool)
+
+    def units(x: np.ndarray) -> np.ndarray:
+        """Whole-unit types' figures as whole numbers (solver noise removed)."""
+        return np.where(whole, np.round(x), x) if x.ndim == 2 and len(x) == E else x
+
+    level = units(r.var("stock-level", (E, T)))
+    early = units(r.var("stock-retire", (E, T)))
+    expired = units(r.var("stock-expire", (E, T)))
+    expired_reserve = units(r.var("reserve-expire", (E, T)))
+    retire = early + expired + expired_reserve
+    loss = units(r.var("stock-loss", (E, T)))
     tables["stock"] = _ordered(
         _long(
             d,
@@ -139,9 +147,32 @@ def extract(bundle: ModelBundle, values: np.ndarray) -> dict[str, pd.DataFrame]:
         ),
         "stock",
     )
-    for name, arr in (("retirements", retire), ("losses", loss)):
-        frame = _long(d, d.equipment, "equipment", quantity=clean(arr))
-        tables[name] = _ordered(frame[frame["quantity"] != 0], name)
+    frame = _long(
+        d,
+        d.equipment,
+        "equipment",
+        quantity=clean(retire),
+        early=clean(early),
+        end_of_life=clean(expired + expired_reserve),
+    )
+    tables["retirements"] = _ordered(frame[frame["quantity"] != 0], "retirements")
+    frame = _long(d, d.equipment, "equipment", quantity=clean(loss))
+    tables["losses"] = _ordered(frame[frame["quantity"] != 0], "losses")
+
+    # --- reserve -------------------------------------------------------------------------------
+    held = units(r.var("reserve-level", (E, T)))
+    frame = _long(
+        d,
+        d.equipment,
+        "equipment",
+        to_reserve=clean(units(r.var("reserve-store", (E, T)))),
+        from_reserve=clean(units(r.var("reserve-activate", (E, T)))),
+        in_reserve=clean(held),
+        expired_in_reserve=clean(expired_reserve),
+        back_in_service=clean(units(r.flow("from_reserve", (E, T)))),
+    )
+    moved = frame[["to_reserve", "from_reserve", "in_reserve", "expired_in_reserve"]].abs()
+    tables["reserve"] = _ordered(frame[moved.sum(axis=1) > 0], "reserve")
 
     # --- deliveries and ammunition supply ----------------------------------------------------
     S = len(d.sources)
@@ -230,6 +261,14 @@ def extract(bundle: ModelBundle, values: np.ndarray) -> dict[str, pd.DataFrame]:
             closing=clean(closing),
             shortfall=clean(r.var("ammo-shortfall", (M, T))),
             unit=d.mu["unit"].to_numpy(dtype=object),
+            reserve_floor=clean(
+                np.where(
+                    np.isnan(d.reserve_floor),
+                    r.flow("ammo_reserve_floor", (M, T)),
+                    np.nan_to_num(d.reserve_floor),
+                )
+            ),
+            reserve_shortfall=clean(r.var("ammo-reserve_shortfall", (M, T))),
         ),
         "ammunition",
     )
@@ -346,6 +385,19 @@ def extract(bundle: ModelBundle, values: np.ndarray) -> dict[str, pd.DataFrame]:
             shortfall=clean(r.var("capability-shortfall", (Rl, T))),
         ),
         "capability",
+    )
+
+    # --- force generation -----------------------------------------------------------------------
+    tables["force_generation"] = _ordered(
+        _long(
+            d,
+            d.roles,
+            "role",
+            slots_due=clean(d.required),
+            in_service=clean(r.flow("role_units", (Rl, T))),
+            shortfall=clean(r.var("force-shortfall", (Rl, T))),
+        ),
+        "force_generation",
     )
 
     # --- interoperability ----------------------------------------------------------------------
@@ -478,6 +530,50 @@ def _shortfalls(
             am["unit"].astype(str).to_numpy(),
             text,
             am["consumption"].to_numpy(dtype=float),
+        )
+    )
+
+    am = tables["ammunition"]
+    am = am[am["reserve_shortfall"] > 0]
+    text = [
+        f"the war reserve of {m} at the end of {p} is {fmt(a)} {u} below its floor of "
+        f"{fmt(f)} {u}"
+        for m, p, a, u, f in zip(
+            am["munition"],
+            am["period"],
+            am["reserve_shortfall"],
+            am["unit"],
+            am["reserve_floor"],
+            strict=True,
+        )
+    ]
+    parts.append(
+        _shortfall_rows(
+            "ammo-reserve",
+            am,
+            {"munition": "munition", "period": "period"},
+            am["unit"].astype(str).to_numpy(),
+            text,
+            am["reserve_floor"].to_numpy(dtype=float),
+            amount="reserve_shortfall",
+        )
+    )
+
+    fg = tables["force_generation"]
+    fg = fg[fg["shortfall"] > 0]
+    text = [
+        f"{words(r)} is {fmt(a)} vehicles short of the {fmt(s)} slots of the formations due "
+        f"in {p}"
+        for r, p, a, s in zip(fg["role"], fg["period"], fg["shortfall"], fg["slots_due"], strict=True)
+    ]
+    parts.append(
+        _shortfall_rows(
+            "force-slots",
+            fg,
+            {"role": "role", "period": "period"},
+            "units",
+            text,
+            fg["slots_due"].to_numpy(dtype=float),
         )
     )
 
