@@ -1,4 +1,4 @@
-"""Ammunition family: supply caps the guns kept; uncovered consumption is a shortfall."""
+"""Ammunition family: guns without rounds wait in reserve; shortfalls; the war reserve."""
 
 from __future__ import annotations
 
@@ -12,23 +12,23 @@ STANDARDS = [
 ]
 MUNITIONS = [{"id": "152mm", "family": "soviet", "standard": "soviet-152", "unit": "rounds"}]
 USE = [{"equipment": "d20", "munition": "152mm", "use_high": 100}]
+NO_SUPPLY = [
+    {"id": "none", "kind": "market", "country": "BG", "item": "152mm", "quantity": 0, "unit": "rounds"}
+]
 
 
-def test_ammunition_supply_caps_152mm_guns_kept() -> None:
-    # 10 D-20 fire 100 rounds of 152 mm each a year (high intensity); no rounds in stock; the
-    # market sells 500 rounds a year (free). The D-20 carries a NATO radio: its score is
-    # 0.2 / (0.3 + 0.2) = 0.4 (c2-radio met, ammunition not), so stage 2 wants to keep guns.
-    # Stage 1 keeps consumption covered: 100 x guns <= 500 in 2026, and guns cannot come back
-    # once retired: 5 guns in 2026 and in 2027; 5 retired in 2026.
+def test_gun_without_rounds_goes_to_reserve_and_returns_when_rounds_arrive() -> None:
+    # 10 D-20 fire 100 rounds of 152 mm each a year; no rounds in stock; the market sells 500
+    # rounds in 2026 and 1,000 in 2027 (free). No war reserve here (munition_reserve 0).
+    # 2026: no floor, so stage 1 only avoids uncovered consumption: 5 guns fire the 500
+    # rounds, the other 5 go to reserve (not retired: early retirement is not allowed).
+    # 2027: a floor of 10 guns brings the 5 back (reactivation_time 0): 1,000 rounds fired.
     s = scenario(
         periods=2,
+        objective={"munition_reserve": 0.0},
         standards=STANDARDS,
         munitions=MUNITIONS,
         equipment=[equipment("d20", family="soviet")],
-        equipment_standards=[
-            {"equipment": "d20", "standard": "soviet-152"},
-            {"equipment": "d20", "standard": "nato-radio"},
-        ],
         equipment_munitions=USE,
         inventory=[{"equipment": "d20", "quantity": 10}],
         sources=[
@@ -38,21 +38,87 @@ def test_ammunition_supply_caps_152mm_guns_kept() -> None:
                 "country": "BG",
                 "item": "152mm",
                 "quantity": 500,
+                "last_period": 2026,
                 "unit": "rounds",
-            }
+            },
+            {
+                "id": "bg-152-more",
+                "kind": "market",
+                "country": "BG",
+                "item": "152mm",
+                "quantity": 1000,
+                "first_period": 2027,
+                "unit": "rounds",
+            },
+        ],
+        requirements=[{"kind": "capability", "role": "artillery", "period": 2027, "minimum": 10}],
+    )
+    p = solve(s)
+    assert series(p.stock, "quantity", equipment="d20") == [5, 10]
+    assert series(p.reserve, "to_reserve", equipment="d20") == [5, 0]
+    assert series(p.reserve, "from_reserve", equipment="d20") == [0, 5]
+    assert series(p.reserve, "in_reserve", equipment="d20") == [5, 0]
+    assert p.retirements.empty
+    a = p.ammunition
+    assert series(a, "supply", munition="152mm") == [500, 1000]
+    assert series(a, "consumption", munition="152mm") == [500, 1000]
+    assert series(a, "shortfall", munition="152mm") == [0, 0]
+    assert p.shortfalls.empty
+
+
+def test_war_reserve_keeps_rounds_back_and_its_shortfall_is_reported() -> None:
+    # 2 years, 10 D-20 at 100 rounds a year each, 2,000 rounds in stock, no supply. The
+    # default war reserve holds a quarter of each period's consumption at its end. Stage 1
+    # weighs per gun: uncovered consumption 100/1000, a floor of 10 points 1/10, and a
+    # reserve shortfall 0.1 x 25 rounds / 1000. With 10 guns both years: 2026 fires 1,000
+    # (1,000 left, reserve 250 met); 2027 fires 1,000, 0 left: reserve missed by 250 rounds,
+    # weighing 0.1 x 250 / 1000 = 0.025 -- less than one gun short of its floor (0.1) or one
+    # gun's rounds short (0.1), so all 10 stay and the reserve shortfall is reported.
+    s = scenario(
+        periods=2,
+        standards=STANDARDS,
+        munitions=[{**MUNITIONS[0], "stock": 2000}],
+        equipment=[equipment("d20", family="soviet")],
+        equipment_munitions=USE,
+        inventory=[{"equipment": "d20", "quantity": 10}],
+        sources=NO_SUPPLY,
+        requirements=[
+            {"kind": "capability", "role": "artillery", "period": y, "minimum": 10}
+            for y in (2026, 2027)
         ],
     )
     p = solve(s)
-    assert series(p.stock, "quantity", equipment="d20") == [5, 5]
-    assert at(p.retirements, "quantity", period=2026, equipment="d20") == 5
+    assert series(p.stock, "quantity", equipment="d20") == [10, 10]
     a = p.ammunition
-    assert series(a, "opening", munition="152mm") == [0, 0]
-    assert series(a, "supply", munition="152mm") == [500, 500]
-    assert series(a, "consumption", munition="152mm") == [500, 500]
-    assert series(a, "closing", munition="152mm") == [0, 0]
-    assert series(a, "shortfall", munition="152mm") == [0, 0]
-    assert p.ammunition_supply["quantity"].tolist() == [500, 500]
-    assert p.objective["interoperability"] == pytest.approx(0.4 * (5 + 5), abs=1e-6)
+    assert series(a, "closing", munition="152mm") == [1000, 0]
+    assert series(a, "reserve_floor", munition="152mm") == [250, 250]
+    assert series(a, "reserve_shortfall", munition="152mm") == [0, 250]
+    assert p.objective["shortfall"] == pytest.approx(0.025, abs=1e-9)
+    assert p.shortfalls["text"].tolist() == [
+        "the war reserve of 152mm at the end of 2027 is 250 rounds below its floor of 250 rounds"
+    ]
+
+
+def test_stated_war_reserve_replaces_the_default_share() -> None:
+    # A munition_reserve requirement of 600 rounds at the end of 2026 (1 year, 5 D-20 at 100
+    # rounds, 1,000 in stock, no floor): the reserve keeps 600, so only 4 guns can fire
+    # without a shortfall (400 rounds); the 5th goes to reserve.
+    s = scenario(
+        standards=STANDARDS,
+        munitions=[{**MUNITIONS[0], "stock": 1000}],
+        equipment=[equipment("d20", family="soviet")],
+        equipment_munitions=USE,
+        inventory=[{"equipment": "d20", "quantity": 5}],
+        sources=NO_SUPPLY,
+        requirements=[
+            {"kind": "munition_reserve", "item": "152mm", "period": 2026, "minimum": 600}
+        ],
+    )
+    p = solve(s)
+    assert series(p.stock, "quantity", equipment="d20") == [4]
+    assert series(p.reserve, "in_reserve", equipment="d20") == [1]
+    assert series(p.ammunition, "closing", munition="152mm") == [600]
+    assert series(p.ammunition, "reserve_floor", munition="152mm") == [600]
     assert p.shortfalls.empty
 
 
@@ -63,6 +129,7 @@ def test_uncovered_consumption_is_a_shortfall() -> None:
     # beyond it does not. 5 guns: consumption 500, supply 300, shortfall 200 rounds.
     s = scenario(
         periods=1,
+        objective={"munition_reserve": 0.0},
         standards=STANDARDS,
         munitions=MUNITIONS,
         equipment=[equipment("d20", family="soviet")],

@@ -9,10 +9,10 @@ from tests.model.tiny import at, equipment, scenario, series, solve
 
 def test_stream_pays_only_its_own_countrys_industry() -> None:
     # One year. M777 from the USA (price 2) or Germany (price 1), 10 each at most.
-    # us-fms (20) may only pay US suppliers; ua (3) may pay anyone.
-    # Stage 2 buys as many as possible: us-fms buys 20 / 2 = 10 US guns; ua's 3 buys 3 German
-    # guns (1.5 US guns otherwise): 13 guns. If us-fms could pay Germany, 10 German guns for
-    # 10 and 6.5 US guns for the remaining 13 would give 16.5.
+    # us-fms (20) may only pay US suppliers; ua (3) may pay anyone. A floor of 13 guns.
+    # The cheapest 13 within the streams: ua's 3 buys 3 German guns, us-fms buys 10 US guns
+    # for 20 (23 in all). If us-fms could pay Germany, 10 German guns and 3 US guns would
+    # cost 16.
     s = scenario(
         equipment=[equipment("m777")],
         sources=[
@@ -41,6 +41,7 @@ def test_stream_pays_only_its_own_countrys_industry() -> None:
             {"stream": "us-fms", "use": "acquisition", "country": "USA"},
             {"stream": "ua", "use": "acquisition"},
         ],
+        requirements=[{"kind": "capability", "role": "artillery", "period": 2026, "minimum": 13}],
     )
     p = solve(s)
     assert at(p.deliveries, "quantity", source="us-mkt") == 10
@@ -55,9 +56,11 @@ def test_stream_pays_only_its_own_countrys_industry() -> None:
 
 
 def test_unfunded_operating_cost_is_a_shortfall() -> None:
-    # 10 M777 cost 1 a year each to operate; no stream may pay operation. Stage 1 weighs the
-    # unfunded cost per unit of the fleet's operating cost (1/10 per gun kept) against the
-    # floor of 6 points (1/6 per gun short): keep 6, retire 4; 6 unfunded.
+    # 10 M777 cost 1 a year each to operate, 0.25 in reserve (the default quarter); no stream
+    # may pay operation. Stage 1 weighs the unfunded cost per unit of the fleet's operating
+    # cost (1/10 per gun in service, 0.025 per gun in reserve) against the floor of 6 points
+    # (1/6 per gun short): 6 in service, 4 in reserve (early retirement is not allowed):
+    # 6 + 4 x 0.25 = 7 unfunded.
     s = scenario(
         equipment=[equipment("m777", operating_cost=1)],
         inventory=[{"equipment": "m777", "quantity": 10}],
@@ -65,24 +68,44 @@ def test_unfunded_operating_cost_is_a_shortfall() -> None:
     )
     p = solve(s)
     assert series(p.stock, "quantity", equipment="m777") == [6]
-    assert at(p.retirements, "quantity", equipment="m777") == 4
+    assert at(p.reserve, "in_reserve", equipment="m777") == 4
+    assert p.retirements.empty
     assert p.shortfalls["text"].tolist() == [
-        "operating costs in 2026 exceed the funds allowed to pay them by 6 USD million"
+        "operating costs in 2026 exceed the funds allowed to pay them by 7 USD million"
     ]
-    assert p.objective["shortfall"] == pytest.approx(0.6)
-    assert p.objective["cost"] == pytest.approx(6)
+    assert p.objective["shortfall"] == pytest.approx(0.7)
+    assert p.objective["cost"] == pytest.approx(7)
+
+
+def test_early_retirement_where_allowed_costs_its_disposal() -> None:
+    # The same fleet, early retirement allowed at a disposal cost of 0.1 (less than a year in
+    # reserve, 0.25): 6 in service, 4 retired; 6 + 4 x 0.1 = 6.4 unfunded.
+    s = scenario(
+        equipment=[
+            equipment("m777", operating_cost=1, early_retirement="yes", disposal_cost=0.1)
+        ],
+        inventory=[{"equipment": "m777", "quantity": 10}],
+        requirements=[{"kind": "capability", "role": "artillery", "period": 2026, "minimum": 6}],
+    )
+    p = solve(s)
+    assert series(p.stock, "quantity", equipment="m777") == [6]
+    assert at(p.retirements, "early", equipment="m777") == 4
+    assert p.reserve.empty
+    assert p.objective["cost"] == pytest.approx(6.4)
 
 
 def test_operating_cost_paid_by_the_operation_stream() -> None:
-    # The same fleet with a stream allowed to pay operation (8 a year): keep 8 (stage 1: no
-    # unfunded cost up to 8; stage 2 keeps all it can), 2 retired; 8 spent on operation.
+    # The same fleet with a stream allowed to pay operation (8 a year) and a floor of 7:
+    # 7 in service and 3 in reserve cost 7 + 0.75 = 7.75, all paid by the stream.
     s = scenario(
         equipment=[equipment("m777", operating_cost=1)],
         inventory=[{"equipment": "m777", "quantity": 10}],
         budgets=[{"stream": "ua", "owner": "UKR", "period": 2026, "amount": 8}],
         budget_uses=[{"stream": "ua", "use": "operation"}],
+        requirements=[{"kind": "capability", "role": "artillery", "period": 2026, "minimum": 7}],
     )
     p = solve(s)
-    assert series(p.stock, "quantity", equipment="m777") == [8]
-    assert at(p.budgets, "operation", stream="ua") == 8
+    assert series(p.stock, "quantity", equipment="m777") == [7]
+    assert at(p.reserve, "in_reserve", equipment="m777") == 3
+    assert at(p.budgets, "operation", stream="ua") == 7.75
     assert p.shortfalls.empty

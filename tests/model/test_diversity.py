@@ -32,13 +32,14 @@ def _two_guns(objective: dict | None) -> object:
         ],
         budgets=[{"stream": "ua", "owner": "UKR", "period": 2026, "amount": 12}],
         budget_uses=[{"stream": "ua", "use": "acquisition"}],
+        requirements=[{"kind": "capability", "role": "artillery", "period": 2026, "minimum": 12}],
     )
 
 
 def test_diversity_limit_picks_one_type_over_two() -> None:
-    # Without a limit, stage 2 buys B first (1 point per unit of money) then A (2/3):
-    # 10 B + 2/3 A = 11.33 points. With one type per class: A alone gives 12 / 3 = 4 guns =
-    # 8 points, B alone 10 guns = 10 points: B wins.
+    # A floor of 12 points. Without a limit, stage 1 buys B first (1 point per unit of money)
+    # then A (2/3): 10 B + 2/3 A = 11.33 points. With one type per class: A alone gives
+    # 12 / 3 = 4 guns = 8 points, B alone 10 guns = 10 points: B wins.
     free = solve(_two_guns(None))
     assert at(free.stock, "quantity", equipment="gun-b") == 10
     assert at(free.stock, "quantity", equipment="gun-a") == pytest.approx(2 / 3, abs=1e-6)
@@ -51,9 +52,10 @@ def test_diversity_limit_picks_one_type_over_two() -> None:
 
 
 def test_type_penalty_removes_a_type() -> None:
-    # Floor 6 points; 5 A (free to run) and 10 B (0.1 a year each). Without a penalty the
-    # cheapest plan keeps 5 A + 1 B (cost 0.1). With 1 per type in service, B alone costs
-    # 6 x 0.1 + 1 = 1.6 against 0.1 + 2 = 2.1 for both types: A is retired.
+    # Floor 6 points; 5 A (free to run) and 10 B (0.1 a year each, 0.025 in reserve). Without
+    # a penalty the cheapest plan keeps 5 A + 1 B in service and 9 B in reserve (cost 0.1 +
+    # 0.225). With 1 per type in service, B alone costs 6 x 0.1 + 4 x 0.025 + 1 = 1.7 against
+    # 0.325 + 2 for both types: A goes to reserve (types in reserve are not in service).
     def build(penalty: float) -> object:
         return scenario(
             objective={"type_penalty": penalty} if penalty else None,
@@ -75,7 +77,9 @@ def test_type_penalty_removes_a_type() -> None:
     plain = solve(build(0))
     assert series(plain.stock, "quantity", equipment="gun-a") == [5]
     assert series(plain.stock, "quantity", equipment="gun-b") == [1]
+    assert plain.objective["cost"] == pytest.approx(0.325)
     penalised = solve(build(1.0))
     assert series(penalised.stock, "quantity", equipment="gun-a") == [0]
     assert series(penalised.stock, "quantity", equipment="gun-b") == [6]
-    assert penalised.objective["cost"] == pytest.approx(1.6)
+    assert series(penalised.reserve, "in_reserve", equipment="gun-a") == [5]
+    assert penalised.objective["cost"] == pytest.approx(1.7)

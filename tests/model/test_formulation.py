@@ -55,9 +55,11 @@ def test_every_name_is_family_what_over_scenario_coordinates(small_bundle) -> No
                 "line",
                 "upgrade",
                 "donor",
+                "reserve",
                 "stock",
                 "ammo",
                 "capability",
+                "force",
                 "interop",
                 "training",
                 "diversity",
@@ -82,19 +84,28 @@ def test_every_name_is_family_what_over_scenario_coordinates(small_bundle) -> No
 
 
 def test_stock_balance_rows_snapshot(small_bundle) -> None:
-    # D-20: 20 held x 0.9 serviceable = 18; 10 % attrition at high intensity in 2026, 5 % at
-    # medium in 2027, 2 % at low in 2028. The first period carries the opening stock.
+    # D-20: 20 held x 0.9 serviceable = 18 on the first row's right-hand side; losses are
+    # their own variable (10 % attrition at high intensity in 2026, 5 % at medium in 2027, 2 %
+    # at low in 2028); units leave for and return from reserve (reactivation time 0); early
+    # retirement is not allowed, so there is no stock-retire term.
     got = rows(small_bundle.model.constraints["stock-balance"])
     assert got[("d20", 2026)] == (
-        {"stock-level[d20, 2026]": 1.0, "stock-retire[d20, 2026]": 1.0},
+        {
+            "stock-level[d20, 2026]": 1.0,
+            "stock-loss[d20, 2026]": 1.0,
+            "reserve-activate[d20, 2026]": -1.0,
+            "reserve-store[d20, 2026]": 1.0,
+        },
         "=",
-        pytest.approx(16.2),
+        pytest.approx(18.0),
     )
     assert got[("d20", 2027)] == (
         {
             "stock-level[d20, 2027]": 1.0,
-            "stock-level[d20, 2026]": -0.95,
-            "stock-retire[d20, 2027]": 1.0,
+            "stock-level[d20, 2026]": -1.0,
+            "stock-loss[d20, 2027]": 1.0,
+            "reserve-activate[d20, 2027]": -1.0,
+            "reserve-store[d20, 2027]": 1.0,
         },
         "=",
         0.0,
@@ -103,12 +114,22 @@ def test_stock_balance_rows_snapshot(small_bundle) -> None:
     assert got[("m777", 2028)] == (
         {
             "stock-level[m777, 2028]": 1.0,
-            "stock-level[m777, 2027]": -0.98,
+            "stock-level[m777, 2027]": -1.0,
+            "stock-loss[m777, 2028]": 1.0,
             "supply-order[us-m777, 2027]": -1.0,
             "line-output[us-m777-line, 2028]": -1.0,
-            "stock-retire[m777, 2028]": 1.0,
+            "reserve-activate[m777, 2028]": -1.0,
+            "reserve-store[m777, 2028]": 1.0,
         },
         "=",
+        0.0,
+    )
+    # losses: rate x stock at the start of the period (divisible types: exactly)
+    upper = rows(small_bundle.model.constraints["stock-loss_upper"])
+    assert upper[("d20", 2026)] == ({"stock-loss[d20, 2026]": 1.0}, "<=", pytest.approx(1.8))
+    assert upper[("d20", 2027)] == (
+        {"stock-loss[d20, 2027]": 1.0, "stock-level[d20, 2026]": -0.05},
+        "<=",
         0.0,
     )
 

@@ -1,4 +1,4 @@
-"""Interoperability family: the target per period, in linear form, forces retirements."""
+"""Interoperability family: the target per period, in linear form, moves kit to reserve."""
 
 from __future__ import annotations
 
@@ -22,16 +22,18 @@ def _force(target: float) -> object:
     )
 
 
-def test_interoperability_target_forces_retirements() -> None:
-    # Index = 10 / (10 + D-20s kept) >= 0.5 needs D-20s <= 10; the floor needs >= 10.
-    # So 20 D-20s are retired; the index is exactly 0.5; cost 10 x 0.1 = 1.
+def test_interoperability_target_moves_kit_to_reserve() -> None:
+    # Index = 10 / (10 + D-20s in service) >= 0.5 needs D-20s <= 10; the floor needs >= 10.
+    # So 20 D-20s go to reserve (early retirement is not allowed); the index is exactly 0.5;
+    # cost 10 x 0.1 + 20 x 0.025 (reserve upkeep, a quarter) = 1.5.
     p = solve(_force(0.5))
-    assert at(p.retirements, "quantity", equipment="d20") == 20
+    assert at(p.reserve, "to_reserve", equipment="d20") == 20
+    assert p.retirements.empty
     assert series(p.stock, "quantity", equipment="d20") == [10]
     assert series(p.interoperability, "index") == [0.5]
     assert series(p.interoperability, "shortfall") == [0]
     assert series(p.capability, "capability", role="artillery") == [20]
-    assert p.objective["cost"] == pytest.approx(1)
+    assert p.objective["cost"] == pytest.approx(1.5)
     assert p.shortfalls.empty
 
 

@@ -9,11 +9,11 @@ from tests.model.tiny import at, equipment, scenario, series, solve
 
 def test_expansion_only_helps_after_its_lead_time() -> None:
     # A line makes 2 M777 a year (cost 1 each); one expansion (+3 a year, cost 10) comes on
-    # line 2 years after it is ordered. Stage 2 maximises the stock summed over 4 years:
-    #   no expansion:          2, 4, 6, 8   -> 20
-    #   expansion ordered 2027: 2, 4, 6, 11  -> 23
-    #   expansion ordered 2026: 2, 4, 9, 14  -> 29   (best; one ordered in 2028 or later
-    #                                               would come on line after the horizon)
+    # line 2 years after it is ordered. Floors of 2, 5, 9 and 14 points:
+    #   no expansion:          2, 4, 6, 8   -> short 1, 3 and 6 in 2027-2029
+    #   expansion ordered 2027: 2, 4, 6, 11  -> short 1, 3 and 3
+    #   expansion ordered 2026: 2, 4, 9, 14  -> short 1 in 2027 only (best; one ordered in 2028
+    #                                          or later would come on line after the horizon)
     # The 2027 floor of 5 points is missed by 1 whatever is done: the expansion cannot be
     # on line before 2028.
     # Cost: output 2 + 2 + 5 + 5 = 14, expansion 10 -> 24.
@@ -41,7 +41,10 @@ def test_expansion_only_helps_after_its_lead_time() -> None:
             {"stream": "fund", "use": "acquisition"},
             {"stream": "fund", "use": "expansion"},
         ],
-        requirements=[{"kind": "capability", "role": "artillery", "period": 2027, "minimum": 5}],
+        requirements=[
+            {"kind": "capability", "role": "artillery", "period": y, "minimum": m}
+            for y, m in ((2026, 2), (2027, 5), (2028, 9), (2029, 14))
+        ],
     )
     p = solve(s)
     lines = p.lines
@@ -60,7 +63,7 @@ def test_expansion_only_helps_after_its_lead_time() -> None:
 
 
 def test_first_period_of_a_line() -> None:
-    # A line that opens in 2027 produces nothing in 2026: stock 0, 3, 6.
+    # A line that opens in 2027 produces nothing in 2026: floors of 3 and 6 give stock 0, 3, 6.
     s = scenario(
         periods=3,
         equipment=[equipment("m777")],
@@ -72,6 +75,10 @@ def test_first_period_of_a_line() -> None:
                 "capacity": 3,
                 "first_period": 2027,
             }
+        ],
+        requirements=[
+            {"kind": "capability", "role": "artillery", "period": y, "minimum": m}
+            for y, m in ((2027, 3), (2028, 6))
         ],
     )
     p = solve(s)

@@ -34,9 +34,9 @@ def test_attrition_losses_follow_intensity() -> None:
 
 def test_first_period_balance_is_present() -> None:
     # The linopy shift pitfall: a plain shift drops the first period's balance row. Here it is
-    # written with the opening stock on the right-hand side: 80 units x 0.5 serviceable = 40,
-    # less 10 % attrition = 36 in 2026. Without the row, stage 2 would push stock-level[2026]
-    # without limit (the LP would be unbounded) or leave it free.
+    # written with the opening stock on the right-hand side: 80 units x 0.5 serviceable = 40;
+    # the loss (10 % of 40 = 4, its own variable stock-loss) leaves 36 in 2026. Without the
+    # row, stock-level[2026] would be free.
     s = scenario(
         periods=2,
         equipment=[equipment("m777")],
@@ -47,7 +47,8 @@ def test_first_period_balance_is_present() -> None:
     assert series(p.stock, "quantity", equipment="m777") == [36, 32.4]
     con = p.model.constraints["stock-balance"]
     assert int(con.labels.sel(equipment="m777", period=2026)) >= 0
-    assert float(con.rhs.sel(equipment="m777", period=2026)) == pytest.approx(36.0)
+    assert float(con.rhs.sel(equipment="m777", period=2026)) == pytest.approx(40.0)
+    assert series(p.losses, "quantity", equipment="m777") == [4, 3.6]
     assert float(con.rhs.sel(equipment="m777", period=2027)) == 0.0
 
 
@@ -75,13 +76,22 @@ def test_service_life_ends_opening_and_new_units() -> None:
             },
         ],
         requirements=[
-            {"kind": "capability", "role": "artillery", "period": y, "minimum": 10}
-            for y in (2026, 2027, 2028, 2029)
+            *(
+                {"kind": "capability", "role": "artillery", "period": y, "minimum": 10}
+                for y in (2026, 2027, 2028, 2029)
+            ),
+            # a recce floor while the drones live is the reason to take the gift
+            *(
+                {"kind": "capability", "role": "recce", "period": y, "minimum": 4}
+                for y in (2026, 2027)
+            ),
         ],
     )
     p = solve(s)
     assert series(p.stock, "quantity", equipment="d20") == [10, 10, 0, 0]
     assert at(p.retirements, "quantity", period=2028, equipment="d20") == 10
+    assert at(p.retirements, "end_of_life", period=2028, equipment="d20") == 10
+    assert at(p.retirements, "early", period=2028, equipment="d20") == 0
     assert series(p.capability, "shortfall", role="artillery") == [0, 0, 10, 10]
     assert series(p.stock, "quantity", equipment="drone") == [4, 4, 0, 0]
     assert at(p.deliveries, "quantity", source="gift") == 4

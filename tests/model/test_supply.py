@@ -10,8 +10,8 @@ from tests.model.tiny import at, equipment, scenario, series, solve
 def test_lead_time_delays_delivery() -> None:
     # Three years, a market source of 5 M777 a year, price 1, lead time 1 year; money is ample.
     # Nothing ordered can arrive in 2026, so the 2026 floor of 3 points is missed by 3.
-    # Stage 2 (interoperability) buys all it can: orders in 2026 and 2027 (arriving 2027 and
-    # 2028); a 2028 order could only arrive after the horizon, so it does not exist.
+    # Floors of 5 in 2027 and 10 in 2028 need orders of 5 in 2026 and in 2027 (arriving 2027
+    # and 2028); a 2028 order could only arrive after the horizon, so it does not exist.
     #   stock 2026 = 0, 2027 = 5, 2028 = 5 + 5 = 10; cost = 10 x 1 = 10.
     s = scenario(
         periods=3,
@@ -32,7 +32,10 @@ def test_lead_time_delays_delivery() -> None:
             for y in (2026, 2027, 2028)
         ],
         budget_uses=[{"stream": "fund", "use": "acquisition"}],
-        requirements=[{"kind": "capability", "role": "artillery", "period": 2026, "minimum": 3}],
+        requirements=[
+            {"kind": "capability", "role": "artillery", "period": y, "minimum": m}
+            for y, m in ((2026, 3), (2027, 5), (2028, 10))
+        ],
     )
     p = solve(s)
     assert series(p.stock, "quantity", equipment="m777") == [0, 5, 10]
@@ -55,7 +58,7 @@ def test_lead_time_delays_delivery() -> None:
 
 def test_source_window_and_quantity_limit() -> None:
     # A donor offers 4 units a year only in 2027 (first = last period), lead time 0, free.
-    # Interoperability wants all of it: 4 units arrive in 2027 and stay: stock 0, 4, 4.
+    # Floors of 4 in 2027 and 2028 want all of it: 4 units arrive in 2027 and stay: 0, 4, 4.
     s = scenario(
         periods=3,
         equipment=[equipment("m777")],
@@ -71,6 +74,10 @@ def test_source_window_and_quantity_limit() -> None:
             },
         ],
         donors=[{"country": "USA", "item": "m777", "stock": 100}],
+        requirements=[
+            {"kind": "capability", "role": "artillery", "period": y, "minimum": 4}
+            for y in (2027, 2028)
+        ],
     )
     p = solve(s)
     assert series(p.stock, "quantity", equipment="m777") == [0, 4, 4]

@@ -35,6 +35,12 @@ from forceplan.model.data import category_id
 from forceplan.model.terms import Terms, grid, labels_of
 
 
+HANDLING = 1e-6
+"""USD million charged per unit moved into or out of reserve or retired early, in the cost
+stage only (not reported as cost): ties between equally cheap plans go to the one that
+moves no unit without a reason."""
+
+
 def possible(b: ModelBundle) -> np.ndarray:
     """(E, T): where a type can have units at all (opening stock or some inflow by then)."""
     d = b.data
@@ -81,6 +87,8 @@ def add(b: ModelBundle) -> None:
         b.flow("reserve_expire", *coords).add((e, t), ex)
     b.constraints("reserve-balance", balance, "=", 0.0, mask=can)
 
+    # a nominal handling charge breaks ties: no reserve move without a reason
+    b.objective_part("handling").add((), st, HANDLING).add((), ac, HANDLING)
     b.flow("to_reserve", *coords).add((e, t), st)
     b.flow("from_reserve", *coords).add((e, t + lead), ac)
     b.flow("reserve_held", *coords).add((e, t), lv)

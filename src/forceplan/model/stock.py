@@ -44,7 +44,7 @@ import pandas as pd
 
 from forceplan.model.build import ModelBundle
 from forceplan.model.data import category_id
-from forceplan.model.reserve import expiry_possible
+from forceplan.model.reserve import HANDLING, expiry_possible
 from forceplan.model.terms import Terms, grid, labels_of
 
 
@@ -93,6 +93,7 @@ def add(b: ModelBundle) -> None:
         "stock-retire", coords, mask=np.broadcast_to(d.eq["early_retire"].to_numpy()[:, None], (E, T))
     )
     rt = labels_of(retire)
+    b.objective_part("handling").add((), rt, HANDLING)
     b.whole(retire, "stock-retire_units", whole)
 
     arrivals = b.flow("arrivals", *coords)
