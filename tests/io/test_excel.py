@@ -39,7 +39,8 @@ def test_template_has_every_sheet_with_units_descriptions_and_dropdowns(tmp_path
         str(dv.sqref).split(":")[0][0]: dv.formula1
         for dv in wb["requirements"].data_validations.dataValidation
     }
-    assert req["C"] == '"' + ",".join(str(y) for y in range(2026, 2036)) + '"'
+    assert req["C"] == "'munitions'!$A$2:$A$5000"  # requirements.item -> munitions.id
+    assert req["D"] == '"' + ",".join(str(y) for y in range(2026, 2036)) + '"'
 
 
 def test_blank_template_is_a_scenario_with_empty_tables(tmp_path: Path) -> None:

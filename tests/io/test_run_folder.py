@@ -83,7 +83,13 @@ def test_summary_records_status_objective_timings_versions_and_hash(
     assert summary["status"] == "optimal"
     assert summary["message"] == small_plan.message
     assert summary["objective"] == pytest.approx(small_plan.objective)
-    assert set(summary["objective"]) == {"shortfall", "interoperability", "cost", "total"}
+    assert set(summary["objective"]) == {
+        "shortfall",
+        "interoperability",
+        "cost",
+        "risk_margin",
+        "total",
+    }
     assert summary["gap"] == pytest.approx(small_plan.gap)
     assert {"build", "solve", "extract", "write"} <= set(summary["timings"])
     assert all(v >= 0 for v in summary["timings"].values())

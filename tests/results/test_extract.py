@@ -45,11 +45,11 @@ def test_stock_flow_holds_in_the_tables(generated_plan) -> None:
     prev = pd.concat([opening.rename(s.periods[0] - 1), stock.iloc[:, :-1]], axis=1)
     prev.columns = stock.columns
 
-    def flow(frame: pd.DataFrame, item: str, period: str) -> pd.DataFrame:
+    def flow(frame: pd.DataFrame, item: str, period: str, column: str = "quantity") -> pd.DataFrame:
         if frame.empty:
             return pd.DataFrame(0.0, index=stock.index, columns=stock.columns)
         return (
-            frame.groupby([item, period])["quantity"]
+            frame.groupby([item, period])[column]
             .sum()
             .unstack(fill_value=0.0)
             .reindex(index=stock.index, columns=stock.columns, fill_value=0.0)
@@ -60,9 +60,24 @@ def test_stock_flow_holds_in_the_tables(generated_plan) -> None:
         - flow(p.losses, "equipment", "period")
         + flow(p.deliveries, "equipment", "period_delivered")
         - flow(p.retirements, "equipment", "period")
+        + flow(p.reserve, "equipment", "period", "expired_in_reserve")  # left from reserve
+        - flow(p.reserve, "equipment", "period", "to_reserve")
+        + flow(p.reserve, "equipment", "period", "back_in_service")
         - flow(p.upgrades, "from_equipment", "period_started")
         + flow(p.upgrades, "to_equipment", "period_completed")
     )
+    held = flow(p.reserve, "equipment", "period", "in_reserve")
+    reserve_prev = pd.concat(
+        [pd.Series(0.0, index=stock.index, name=s.periods[0] - 1), held.iloc[:, :-1]], axis=1
+    )
+    reserve_prev.columns = stock.columns
+    reserve_balance = (
+        reserve_prev
+        + flow(p.reserve, "equipment", "period", "to_reserve")
+        - flow(p.reserve, "equipment", "period", "from_reserve")
+        - flow(p.reserve, "equipment", "period", "expired_in_reserve")
+    )
+    np.testing.assert_allclose(reserve_balance.to_numpy(), held.to_numpy(), atol=1e-4)
     np.testing.assert_allclose(balance.to_numpy(), stock.to_numpy(), atol=1e-4)
     assert (stock.to_numpy() >= 0).all()
 

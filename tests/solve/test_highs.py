@@ -50,8 +50,6 @@ def test_progress_reports_phases_stages_and_solver(monkeypatch) -> None:
         ("phase-start", "solve"),
         ("phase-start", "solve:shortfall"),
         ("phase-end", "solve:shortfall"),
-        ("phase-start", "solve:interoperability"),
-        ("phase-end", "solve:interoperability"),
         ("phase-start", "solve:cost"),
         ("phase-end", "solve:cost"),
         ("phase-end", "solve"),

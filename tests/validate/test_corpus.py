@@ -384,6 +384,7 @@ CSV_CASES: list[Case] = [
             E("row-length", "formations.csv", 3),
             E("id-format", "formations.csv", 3, "type"),
             E("not-a-number", "formations.csv", 3, "priority"),
+            E("period-outside-horizon", "formations.csv", 3, "due_period"),
         ),
     ),
     Case(
@@ -853,7 +854,7 @@ XLSX_CASES: list[Case] = [
         "xlsx-extra-unknown-column",
         "xlsx",
         xl_add_column("equipment", "colour", "green"),
-        (E("column-unknown", "equipment", 1, "colour", "N1", severity="warning"),),
+        (E("column-unknown", "equipment", 1, "colour", "T1", severity="warning"),),
     ),
     Case(
         "xlsx-huge-1e300",
@@ -889,7 +890,7 @@ XLSX_CASES: list[Case] = [
         "xlsx-period-outside-horizon",
         "xlsx",
         xl_set("requirements", 2, "period", 2040),
-        (E("period-outside-horizon", "requirements", 2, "period", "C2"),),
+        (E("period-outside-horizon", "requirements", 2, "period", "D2"),),
     ),
     Case(
         "xlsx-unknown-reference",
