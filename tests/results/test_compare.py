@@ -97,7 +97,7 @@ EXPECTED_INPUT_DIFF = [
         "mkt-152",
         "",
         "kind=market, country=Bulgaria, item=152mm, quantity=20000, price=0.003, lead_time=0, "
-        "unit=rounds, source=notional",
+        "unit=rounds, lot_size=1, source=notional",
         "",
         "removed",
     ),
@@ -107,7 +107,7 @@ EXPECTED_INPUT_DIFF = [
         "",
         "",
         "kind=market, country=Norway, item=nasams, quantity=1, price=200, lead_time=1, "
-        "unit=units, source=notional",
+        "unit=units, lot_size=1, source=notional",
         "added",
     ),
     (
@@ -117,7 +117,7 @@ EXPECTED_INPUT_DIFF = [
         "",
         "country=Ukraine, product=152mm, capacity=5000, unit_cost=0.002, expansion_size=0, "
         "expansion_cost=0, expansion_lead_time=1, max_expansions=0, unit=rounds, "
-        "source=notional",
+        "lot_size=1, source=notional",
         "added",
     ),
     ("budgets", "stream=ua-mod, period=2026", "amount", "500", "250", "changed"),
@@ -169,8 +169,8 @@ def test_inputs_diff_matches_rows_by_key_not_position(base: Scenario) -> None:
     diff = diff_inputs(base, from_records(header, tables))
     assert _rows(diff) == [
         ("header", "", "objective.mode", "lexicographic", "weighted", "changed"),
-        ("inventory", "equipment=m777, formation=", "serviceable", "1", "0.5", "changed"),
-        ("budget_uses", "stream=us-fms, use=operation, country=", "", "", "", "added"),
+        ("inventory", "equipment=m777", "serviceable", "1", "0.5", "changed"),
+        ("budget_uses", "stream=us-fms, use=operation", "", "", "", "added"),
     ]
 
 
@@ -180,7 +180,7 @@ def test_inputs_diff_in_words(base: Scenario, variant: Scenario) -> None:
         "header intensity: high, medium, low -> high, high, low",
         "requirements [kind=capability, role=artillery, period=2027] minimum: 24 -> 30",
         "sources [mkt-152] removed (was: kind=market, country=Bulgaria, item=152mm, "
-        "quantity=20000, price=0.003, lead_time=0, unit=rounds, source=notional)",
+        "quantity=20000, price=0.003, lead_time=0, unit=rounds, lot_size=1, source=notional)",
         "... and 6 more difference(s)",
     ]
 

@@ -133,13 +133,22 @@ def prioritised_funding(b: ModelBundle, values: np.ndarray) -> np.ndarray:
     a_ub = sparse.csr_matrix(
         (np.ones(n_pay), (limit_rows, np.arange(n_pay))), shape=(S * T, n_pay + n_un)
     )
-    b_ub = d.amount.reshape(-1) + 1e-7 * np.maximum(1.0, d.amount.reshape(-1))
     held = values[unfunded_labels[un_t]] if n_un else np.zeros(0)
-    bounds = [(0.0, None)] * n_pay + [(0.0, float(h) + 1e-7) for h in held]
-    res = linprog(
-        c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq[used], b_eq=b_eq[used], bounds=bounds, method="highs"
-    )
-    if res.status != 0:  # keep the solver's funding if the re-allocation is not clean
+    res = None
+    for slack in (0.0, 1e-6):  # exact first; the solver's own tolerance if need be
+        bounds = [(0.0, None)] * n_pay + [(0.0, float(h) + slack + 1e-9) for h in held]
+        res = linprog(
+            c,
+            A_ub=a_ub,
+            b_ub=d.amount.reshape(-1) + slack,
+            A_eq=a_eq[used],
+            b_eq=b_eq[used],
+            bounds=bounds,
+            method="highs",
+        )
+        if res.status == 0:
+            break
+    if res is None or res.status != 0:  # keep the solver's funding if no clean re-allocation
         return values
     out = values.copy()
     out[pay.ravel()[present]] = res.x[:n_pay]

@@ -268,12 +268,16 @@ def load_run(source: RunLike, name: str | None = None) -> RunRecord:
 
 
 def _key_text(frame: pd.DataFrame, key: list[str]) -> pd.Series:
-    """The row key in words: the value for one key column, ``col=value, ...`` otherwise."""
+    """The row key in words: the value for one key column, ``col=value, ...`` otherwise.
+
+    Empty key parts after the first are left out (``kind=interoperability, period=2027``).
+    """
     if len(key) == 1:
         return frame[key[0]].astype(str)
     out = f"{key[0]}=" + frame[key[0]].astype(str)
     for col in key[1:]:
-        out = out + f", {col}=" + frame[col].astype(str)
+        value = frame[col].astype(str)
+        out = out + np.where(value != "", f", {col}=" + value, "")
     return out
 
 
