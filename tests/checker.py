@@ -22,9 +22,21 @@ Checked:
 - ammunition balance and consumption (use x stock at the period's intensity);
 - capability per role (value x stock) against its floor; interoperability index against its
   target; training pipeline capacity;
+- reserve: its balance, units back in service after their reactivation time; no early
+  retirement where the scenario does not allow it; end-of-life exits no more than the units
+  whose life ends; units in service and in reserve within their service life;
+- whole units: no fractional quantity of a whole-unit type; deliveries in whole lots; losses
+  within half a unit of rate x stock;
+- donors: the minimum is a red line (every period without replenish_by, from it with one)
+  unless marked soft; never above the maximum (default its opening stock);
+- force generation: units in service per role cover the slots of the formations due;
+- war reserve: closing munition stock at its floor (stated, or the header's share of
+  consumption);
+- funding priority: no later-ranked stream pays a use an earlier-ranked one could pay with
+  money left;
 - every violated requirement (capability below floor, interoperability below target,
-  ammunition shortfall, donor below minimum, unfunded operating cost) appears in
-  ``plan/shortfalls.csv`` with its amount.
+  ammunition shortfall, donor below minimum, unfunded operating cost, force slots, war
+  reserve) appears in ``plan/shortfalls.csv`` with its amount.
 
 Usage::
 
@@ -101,6 +113,8 @@ PLAN_COLUMNS: dict[str, list[str]] = {
     "capability": ["period", "role", "capability", "floor", "shortfall"],
     "interoperability": ["period", "index", "target", "shortfall"],
     "training": ["period", "pipeline", "capacity", "used"],
+    "reserve": ["period", "equipment", "to_reserve", "from_reserve", "in_reserve"],
+    "force_generation": ["period", "role", "slots_due", "in_service", "shortfall"],
     "shortfalls": ["constraint", "coordinates", "amount", "unit", "text"],
 }
 """The run folder contract, written out again here on purpose (no import from forceplan)."""
@@ -162,8 +176,23 @@ def _read_scenario_csv(path: Path) -> pd.DataFrame:
 
 
 def _num(frame: pd.DataFrame, column: str, default: float = np.nan) -> pd.Series:
+    if column not in frame.columns:
+        return pd.Series(default, index=frame.index, dtype=float)
     values = pd.to_numeric(frame[column].replace("", np.nan), errors="coerce")
     return values.fillna(default).astype(float)
+
+
+def _yes(frame: pd.DataFrame, column: str, default: bool) -> pd.Series:
+    """A yes/no column as booleans (*default* where missing or empty)."""
+    if column not in frame.columns:
+        return pd.Series(default, index=frame.index, dtype=bool)
+    text = frame[column].astype(str).str.strip().str.lower()
+    return pd.Series(np.where(text == "", default, text == "yes"), index=frame.index, dtype=bool)
+
+
+def _objective_setting(d: Data, key: str, default: float) -> float:
+    value = (d.header.get("objective") or {}).get(key)
+    return float(default if value is None else value)
 
 
 def _read_plan_csv(path: Path, columns: list[str]) -> pd.DataFrame:
@@ -371,8 +400,51 @@ def check_stock_flow(d: Data) -> list[str]:
         d, up[up["period_completed"].isin(d.labels)], "to_equipment", ids, period="period_completed"
     )
     up_out.index.name = up_in.index.name = "equipment"
-    expected = prev - losses + arrivals - retire - up_out.to_numpy() + up_in.to_numpy()
+    res = d.plan["reserve"]
+    stored = _grid(d, res, "equipment", ids, value="to_reserve")
+    reactivated = _grid(d, res, "equipment", ids, value="from_reserve")
+    expired_res = (
+        _grid(d, res, "equipment", ids, value="expired_in_reserve")
+        if "expired_in_reserve" in res.columns
+        else stored * 0.0
+    )
+    # units reactivated in t are back in service reactivation_time periods later
+    lag = _num(eq.reset_index(), "reactivation_time", 0.0).astype(int).to_numpy()
+    back = pd.DataFrame(0.0, index=stock.index, columns=d.labels)
+    for k in range(len(ids)):
+        vals = reactivated.iloc[k].to_numpy()
+        shifted = np.zeros(len(d.labels))
+        if lag[k] < len(d.labels):
+            shifted[lag[k] :] = vals[: len(d.labels) - lag[k]]
+        back.iloc[k] = shifted
+    from_service = retire - expired_res  # retirements of units in reserve leave the reserve
+    expected = (
+        prev - losses + arrivals - from_service - up_out.to_numpy() + up_in.to_numpy()
+        - stored + back
+    )
     out += _mismatch("stock-flow", stock, expected, "closing stock")
+    held = _grid(d, res, "equipment", ids, value="in_reserve")
+    held_prev = _shift(held, pd.Series(0.0, index=stock.index))
+    out += _mismatch(
+        "reserve-balance", held, held_prev + stored - reactivated - expired_res, "units in reserve"
+    )
+    for name, frame in (("reserve", held), ("to-reserve", stored), ("from-reserve", reactivated)):
+        neg = frame < -_tol(0)
+        for k, p in zip(*np.nonzero(neg.to_numpy()), strict=True):
+            out.append(f"{name}: {frame.index[k]} in {frame.columns[p]} is negative")
+    # early retirement only where the scenario allows it
+    allowed = _yes(eq.reset_index(), "early_retirement", False).to_numpy()
+    if "early" in d.plan["retirements"].columns:
+        early = _grid(d, d.plan["retirements"], "equipment", ids, value="early")
+        for k in np.nonzero(~allowed)[0]:
+            for p in d.labels:
+                if early.at[ids[k], p] > _tol(0):
+                    out.append(
+                        f"retirement: {ids[k]} retired early in {p} "
+                        f"({_fmt(early.at[ids[k], p])}) but early_retirement is not allowed"
+                    )
+    else:
+        early = retire
     # attrition: losses = rate(class, intensity) x previous stock
     att = d.scenario["attrition"]
     rate = pd.Series(
@@ -383,7 +455,19 @@ def check_stock_flow(d: Data) -> list[str]:
         {p: [rate.get((c, d.intensity[p]), 0.0) for c in eq["class"]] for p in d.labels},
         index=stock.index,
     )
-    out += _mismatch("attrition", losses, rates * prev, "losses")
+    # losses: rate x previous stock, rounded to the nearest whole unit for whole-unit types
+    whole = _yes(eq.reset_index(), "whole_units", False).to_numpy()
+    expected_loss = rates * prev
+    if whole.any():
+        w = stock.index[whole]
+        off = (losses.loc[w] - expected_loss.loc[w]).abs()
+        for k, p in zip(*np.nonzero((off > 0.5 + 1e-6).to_numpy()), strict=True):
+            out.append(
+                f"attrition: losses of {w[k]} in {d.labels[p]} are {_fmt(losses.loc[w].iat[k, p])}"
+                f", more than half a unit from {_fmt(expected_loss.loc[w].iat[k, p])}"
+            )
+        expected_loss.loc[w] = losses.loc[w]
+    out += _mismatch("attrition", losses, expected_loss, "losses")
     for name, frame in (("stock", stock), ("retirements", retire), ("losses", losses)):
         neg = frame < -_tol(0)
         for k, p in zip(*np.nonzero(neg.to_numpy()), strict=True):
@@ -400,6 +484,7 @@ def check_stock_flow(d: Data) -> list[str]:
     rem = rem.fillna(inv["equipment"].map(dict(zip(ids, life, strict=True)))).to_numpy()
     qty0 = (_num(inv, "quantity", 0.0) * _num(inv, "serviceable", 1.0)).to_numpy()
     entered = (arrivals + up_in.to_numpy()).to_numpy()
+    in_service_or_reserve = stock + held
     for t_idx, p in enumerate(d.labels):
         alive_rows = (
             pd.Series(qty0 * (rem > t_idx * d.length)).groupby(inv["equipment"].to_numpy()).sum()
@@ -408,12 +493,164 @@ def check_stock_flow(d: Data) -> list[str]:
         ages = (t_idx - np.arange(t_idx + 1)) * d.length  # age of arrivals in tau <= t
         recent = (entered[:, : t_idx + 1] * (ages[None, :] < life[:, None])).sum(axis=1)
         cap = alive0 + recent
-        over = stock[p].to_numpy() - cap > _tol(cap)
+        over = in_service_or_reserve[p].to_numpy() - cap > _tol(cap)
         for k in np.nonzero(over)[0]:
             out.append(
-                f"service-life: {ids[k]} in {p} has {_fmt(stock[p].iat[k])} in service but "
-                f"only {_fmt(cap[k])} are within their service life"
+                f"service-life: {ids[k]} in {p} has {_fmt(in_service_or_reserve[p].iat[k])} in "
+                f"service or reserve but only {_fmt(cap[k])} are within their service life"
             )
+        # end-of-life exits: no more than the units whose life ends in the period
+        alive_prev = (
+            pd.Series(qty0 * (rem > (t_idx - 1) * d.length) if t_idx else qty0)
+            .groupby(inv["equipment"].to_numpy())
+            .sum()
+            .reindex(ids)
+            .fillna(0.0)
+            .to_numpy()
+        )
+        ending = alive_prev - alive0
+        born = t_idx - np.ceil(life / d.length).astype(int)
+        for k in range(len(ids)):
+            if born[k] >= 0:
+                ending[k] += entered[k, born[k]]
+        exits = (retire[p] - early[p]).to_numpy()
+        for k in np.nonzero(exits > ending + _tol(ending))[0]:
+            out.append(
+                f"end-of-life: {ids[k]} in {p}: {_fmt(exits[k])} left at the end of their life "
+                f"but only {_fmt(ending[k])} reach it"
+            )
+    return out
+
+
+def check_whole_units(d: Data) -> list[str]:
+    """Whole-unit types have whole quantities everywhere in the plan, and orders in lots."""
+    out: list[str] = []
+    eq = d.scenario["equipment"]
+    whole = set(eq["id"][_yes(eq, "whole_units", False).to_numpy()])
+    if not whole:
+        return out
+    tables = (
+        ("stock", "equipment", ("quantity",)),
+        ("deliveries", "equipment", ("quantity",)),
+        ("retirements", "equipment", ("quantity",)),
+        ("losses", "equipment", ("quantity",)),
+        ("reserve", "equipment", ("to_reserve", "from_reserve", "in_reserve")),
+        ("upgrades", "from_equipment", ("quantity",)),
+    )
+    for name, key, columns in tables:
+        frame = d.plan[name]
+        rows = frame[frame[key].isin(whole)]
+        for c in columns:
+            frac = (rows[c] - rows[c].round()).abs() > 1e-6
+            for _, r in rows[frac].iterrows():
+                out.append(f"whole-units: {name}.{c} of {r[key]} is {_fmt(r[c])}, not whole")
+    lots = pd.concat(
+        [
+            d.scenario["sources"][["id"]].assign(lot=_num(d.scenario["sources"], "lot_size", 1.0)),
+            d.scenario["lines"][["id"]].assign(lot=_num(d.scenario["lines"], "lot_size", 1.0)),
+        ]
+    ).set_index("id")["lot"]
+    dl = d.plan["deliveries"]
+    dl = dl[dl["equipment"].isin(whole)]
+    lot = dl["source"].map(lots).fillna(1.0).clip(lower=1.0)
+    off = ((dl["quantity"] / lot) - (dl["quantity"] / lot).round()).abs() > 1e-6
+    for _, r in dl[off].iterrows():
+        out.append(f"lots: {r['source']} delivers {_fmt(r['quantity'])}, not whole lots")
+    return out
+
+
+def check_force_generation(d: Data) -> list[str]:
+    """Units in service per role cover the slots of the formations due, or a shortfall says so."""
+    out: list[str] = []
+    fm = d.scenario["formations"]
+    due = _num(fm, "due_period", d.labels[0])
+    due_of = dict(zip(fm["id"], due, strict=True))
+    slots = d.scenario["formation_slots"]
+    stock = _stock(d)
+    role_of = d.equipment["role"]
+    units = stock.groupby(role_of.reindex(stock.index).to_numpy()).sum()
+    for role in sorted(set(slots["role"])):
+        rows = slots[slots["role"] == role]
+        for p in d.labels:
+            need = float(
+                sum(
+                    float(q)
+                    for f, q in zip(rows["formation"], _num(rows, "quantity", 0.0), strict=True)
+                    if due_of.get(f, d.labels[0]) <= p
+                )
+            )
+            have = float(units.at[role, p]) if role in units.index else 0.0
+            if need - have > _tol(need):
+                out += _require_shortfall(
+                    d, "force generation", ("force",), [role], p, need - have,
+                    f"{role} slots of the formations due in {p}",
+                )
+    return out
+
+
+def check_war_reserve(d: Data) -> list[str]:
+    """Every munition consumed ends each period at its war reserve, or a shortfall says so."""
+    out: list[str] = []
+    a = d.plan["ammunition"]
+    share = _objective_setting(d, "munition_reserve", 0.25)
+    weight = _objective_setting(d, "munition_reserve_weight", 0.1)
+    if weight <= 0:
+        return out
+    req = d.scenario["requirements"]
+    stated = req[req["kind"] == "munition_reserve"]
+    floor_of = {
+        (m, int(p)): v
+        for m, p, v in zip(
+            stated.get("item", pd.Series(dtype=str)),
+            _num(stated, "period", 0),
+            _num(stated, "minimum", 0.0),
+            strict=True,
+        )
+    }
+    for _, r in a.iterrows():
+        key = (r["munition"], int(r["period"]))
+        floor = floor_of.get(key, share * r["consumption"] if r["consumption"] > 0 else 0.0)
+        short = floor - r["closing"]
+        if short > _tol(floor):
+            out += _require_shortfall(
+                d, "war reserve", ("reserve",), [r["munition"]], int(r["period"]), short,
+                f"war reserve of {r['munition']} at the end of {int(r['period'])}",
+            )
+    return out
+
+
+def check_funding_priority(d: Data) -> list[str]:
+    """A stream of a later rank pays a use only when no earlier-ranked stream able to pay it
+    for any country (budget_uses country empty, or an uncountried use) has money left."""
+    out: list[str] = []
+    bud = d.scenario["budgets"]
+    rank = _num(bud, "priority", 1.0).groupby(bud["stream"].to_numpy()).min()
+    order = {s: i for i, s in enumerate(pd.unique(bud["stream"]))}
+    uses = d.scenario["budget_uses"]
+    anywhere = {
+        (s, u)
+        for s, u, c in zip(uses["stream"], uses["use"], uses["country"], strict=True)
+        if c == "" or u in ("operation", "upgrade")
+    }
+    b = d.plan["budgets"]
+    for p in d.labels:
+        rows = b[b["period"] == p].set_index("stream")
+        for use in USES:
+            if use not in rows.columns:
+                continue
+            payers = [s for s in rows.index if rows.at[s, use] > _tol(0)]
+            for s in payers:
+                for other in rows.index:
+                    earlier = (rank.get(other, 1.0), order.get(other, 0)) < (
+                        rank.get(s, 1.0),
+                        order.get(s, 0),
+                    )
+                    left = rows.at[other, "available"] - rows.at[other, "spent"]
+                    if earlier and (other, use) in anywhere and left > _tol(left) + 1e-3:
+                        out.append(
+                            f"funding-priority: {s} pays {use} in {p} while {other} (earlier "
+                            f"rank) has {_fmt(left)} left and may pay it"
+                        )
     return out
 
 
@@ -699,9 +936,25 @@ def check_budgets(d: Data) -> list[str]:
         else pd.DataFrame()
     )
     stock = _stock(d)
+    op = _num(eq.reset_index(), "operating_cost", 0.0).to_numpy()
+    upkeep = _num(eq.reset_index(), "reserve_cost", np.nan).to_numpy()
+    upkeep = np.where(np.isnan(upkeep), 0.25 * op, upkeep)  # empty: a quarter of operation
+    ids = eq.index.tolist()
+    res = d.plan["reserve"]
+    held = _grid(d, res, "equipment", ids, value="in_reserve")
+    woken = _grid(d, res, "equipment", ids, value="from_reserve")
+    retired = d.plan["retirements"]
+    early = (
+        _grid(d, retired, "equipment", ids, value="early")
+        if "early" in retired.columns
+        else held * 0.0
+    )
     opcost = (
-        stock * (_num(eq.reset_index(), "operating_cost", 0.0).to_numpy() * d.length)[:, None]
-    ).sum(axis=0)
+        (stock * (op * d.length)[:, None]).sum(axis=0)
+        + (held * (upkeep * d.length)[:, None]).sum(axis=0)
+        + (woken * _num(eq.reset_index(), "reactivation_cost", 0.0).to_numpy()[:, None]).sum(axis=0)
+        + (early * _num(eq.reset_index(), "disposal_cost", 0.0).to_numpy()[:, None]).sum(axis=0)
+    )
     for u in ("acquisition", "ammunition", "replenishment", "expansion", "upgrade"):
         c = costs[u].reindex(columns=d.labels, fill_value=0.0) if len(costs[u]) else None
         want = c.sum(axis=0) if c is not None else pd.Series(0.0, index=d.labels)
@@ -764,7 +1017,13 @@ def check_donors(d: Data) -> list[str]:
     dn["id"] = dn["country"] + ":" + dn["item"]
     dn["stock_n"] = _num(dn, "stock", 0.0)
     dn["min_n"] = _num(dn, "minimum", 0.0)
-    dn["by_n"] = _num(dn, "replenish_by", d.labels[-1])
+    dn["by_n"] = _num(dn, "replenish_by", d.labels[0])  # empty: kept in every period
+    dn["soft"] = _yes(dn, "soft_minimum", False).to_numpy()
+    dn["max_n"] = np.maximum(
+        _num(dn, "maximum", np.nan).fillna(_num(dn, "stock", 0.0)), np.maximum(
+            _num(dn, "stock", 0.0), _num(dn, "minimum", 0.0)
+        )
+    )
     dn = dn.set_index("id")
     ids = dn.index.tolist()
     plan = d.plan["donors"]
@@ -793,8 +1052,12 @@ def check_donors(d: Data) -> list[str]:
         for p in d.labels:
             if p < r["by_n"]:
                 continue
+            if stock.at[donor, p] > r["max_n"] + _tol(r["max_n"]):
+                out.append(f"donor-maximum: {donor} holds {_fmt(stock.at[donor, p])} in {p}")
             short = r["min_n"] - stock.at[donor, p]
-            if short > _tol(r["min_n"]):
+            if short > _tol(r["min_n"]) and not r["soft"]:
+                out.append(f"donor-red-line: {donor} is {_fmt(short)} below its minimum in {p}")
+            elif short > _tol(r["min_n"]):
                 out += _require_shortfall(
                     d,
                     "donor",
@@ -1062,6 +1325,10 @@ CHECKS = (
     check_capability,
     check_interoperability,
     check_training,
+    check_whole_units,
+    check_force_generation,
+    check_war_reserve,
+    check_funding_priority,
 )
 
 

@@ -43,7 +43,8 @@ def shortfall_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tables["sources"][1]["first_period"] = 2028  # ... while the M777 keeps a Soviet radio
     tables["munitions"][1]["stock"] = 2000
     tables["lines"][1]["first_period"] = 2027  # no new M777s in 2026
-    tables["donors"][0]["minimum"] = 150  # above the stockpile: cannot be met by 2028
+    tables["donors"][0]["minimum"] = 150  # above the stockpile: cannot be met by 2028 ...
+    tables["donors"][0]["soft_minimum"] = "yes"  # ... so a soft target, not a red line
     s = from_records(header, tables)
     return _run(s, tmp_path_factory.mktemp("shortfall") / "run")
 
