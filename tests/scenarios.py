@@ -116,6 +116,8 @@ BASE_TABLES: dict[str, list[dict[str, Any]]] = {
             "remaining_life": 5,
         },
         {"equipment": "m777", "quantity": 4},
+        # the air-defence regiment's two launchers, with one spare against losses
+        {"equipment": "nasams", "formation": "ad-1", "quantity": 3},
     ],
     "upgrades": [],
     "formations": [

@@ -272,6 +272,9 @@ def extract(bundle: ModelBundle, values: np.ndarray) -> dict[str, pd.DataFrame]:
         ),
         "ammunition",
     )
+    am = tables["ammunition"]  # solver noise (a few hundredths of a round) is no shortfall
+    am.loc[~significant(am["shortfall"], am["consumption"]), "shortfall"] = 0.0
+    am.loc[~significant(am["reserve_shortfall"], am["reserve_floor"]), "reserve_shortfall"] = 0.0
     ammo = arrivals[~arrivals["is_equipment"].astype(bool)]
     ammo = pd.DataFrame(
         {
@@ -449,6 +452,13 @@ def extract(bundle: ModelBundle, values: np.ndarray) -> dict[str, pd.DataFrame]:
     return {name: tables[name] for name in PLAN_TABLES}
 
 
+def significant(amount: pd.Series | np.ndarray, requirement: pd.Series | np.ndarray) -> np.ndarray:
+    """Where a shortfall is more than solver noise: above 1e-6 of its requirement (and 1e-6)."""
+    amount = np.asarray(amount, dtype=float)
+    scale = np.maximum(np.abs(np.nan_to_num(np.asarray(requirement, dtype=float))), 1.0)
+    return np.asarray(amount > NOISE * scale, dtype=bool)
+
+
 def _shortfall_rows(
     constraint: str,
     frame: pd.DataFrame,
@@ -491,7 +501,7 @@ def _shortfalls(
     parts = []
 
     cap = tables["capability"]
-    cap = cap[cap["shortfall"] > 0]
+    cap = cap[significant(cap["shortfall"], cap["floor"])]
     text = [
         f"{words(r)} capability in {p} is {fmt(a)} points below its floor of {fmt(f)}"
         for r, p, a, f in zip(
@@ -510,7 +520,7 @@ def _shortfalls(
     )
 
     am = tables["ammunition"]
-    am = am[am["shortfall"] > 0]
+    am = am[significant(am["shortfall"], am["consumption"])]
     text = [
         f"{m} ammunition in {p} is {fmt(a)} {u} short of consumption ({fmt(c)} {u})"
         for m, p, a, u, c in zip(
@@ -534,7 +544,7 @@ def _shortfalls(
     )
 
     am = tables["ammunition"]
-    am = am[am["reserve_shortfall"] > 0]
+    am = am[significant(am["reserve_shortfall"], am["reserve_floor"])]
     text = [
         f"the war reserve of {m} at the end of {p} is {fmt(a)} {u} below its floor of "
         f"{fmt(f)} {u}"
@@ -560,7 +570,7 @@ def _shortfalls(
     )
 
     fg = tables["force_generation"]
-    fg = fg[fg["shortfall"] > 0]
+    fg = fg[significant(fg["shortfall"], fg["slots_due"])]
     text = [
         f"{words(r)} is {fmt(a)} vehicles short of the {fmt(s)} slots of the formations due "
         f"in {p}"
@@ -578,7 +588,7 @@ def _shortfalls(
     )
 
     dn = tables["donors"]
-    dn = dn[dn["shortfall"] > 0]
+    dn = dn[significant(dn["shortfall"], dn["minimum"])]
     dn_units = dn["item"].map(units).fillna("units").astype(str)
     text = [
         f"{c}'s stockpile of {i} in {p} is {fmt(a)} {u} below its minimum of {fmt(mn)} {u}"
