@@ -128,6 +128,15 @@ def handmade_tables() -> dict[str, pd.DataFrame]:
                 (2028, "grafenwoehr-art", 12.0, 9.0),
             ],
         ),
+        "reserve": _frame("reserve", [(2027, "d20", 2.0, 0.0, 2.0), (2028, "d20", 0.0, 2.0, 0.0)]),
+        "force_generation": _frame(
+            "force_generation",
+            [
+                (2026, "artillery", 24.0, 24.0, 0.0),
+                (2027, "artillery", 24.0, 24.0, 0.0),
+                (2028, "artillery", 24.0, 24.0, 0.0),
+            ],
+        ),
         "shortfalls": _frame(
             "shortfalls",
             [
