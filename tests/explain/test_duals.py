@@ -93,31 +93,25 @@ def rows(binding: Any) -> dict[tuple[str, str], tuple[float, str]]:
     }
 
 
-def test_budget_and_line_duals_in_interoperable_points() -> None:
-    # plan: line 2 units (2 M), market 2 units (8 M): 4 units, 8 interoperable points.
-    # One more M buys 1/4 market unit = 0.5 points; one more unit of line capacity saves
-    # 4 - 1 = 3 M, i.e. 3/4 market unit, so it adds 1 - 3/4 = 0.75 units = 1.5 points.
-    p = forceplan.plan(tiny())
+def test_line_dual_in_money_in_the_cost_stage() -> None:
+    # a floor of 8 points = 4 units: line 2 units (2 M), market 2 units (8 M). One more unit of
+    # line capacity replaces a market unit: it saves 4 - 1 = 3 M in the cost stage. The
+    # market source is not at its limit (2 of 100 ordered).
+    floor = [{"kind": "capability", "role": "artillery", "period": 2026, "minimum": 8}]
+    p = forceplan.plan(tiny(requirements=floor))
     assert p.status == "optimal"
     assert p.stock["quantity"].tolist() == [4]
     tables = explain_plan(p)
     b = tables["binding"]
     got = rows(b)
-    assert got[("budget-limit", "stream=ua-mod, period=2026")] == (
-        pytest.approx(0.5),
-        "interoperability",
+    assert got[("line-capacity", "line=ua-m777, period=2026")] == (pytest.approx(3.0), "cost")
+    assert ("supply-limit", "source=us-m777, period=2026") not in got
+    line = b[b["constraint"] == "line-capacity"].iloc[0]
+    assert line["text"] == (
+        "the ua-m777 line (m777) is at capacity in 2026: one more unit of capacity saves "
+        "3 USD million"
     )
-    assert got[("line-capacity", "line=ua-m777, period=2026")] == (
-        pytest.approx(1.5),
-        "interoperability",
-    )
-    assert ("supply-limit", "source=us-m777, period=2026") not in got  # 2 of 100 ordered
-    budget = b[b["constraint"] == "budget-limit"].iloc[0]
-    assert budget["text"] == (
-        "the ua mod budget in 2026 binds: each extra 10 USD million adds 5 interoperable "
-        "capability points (summed over the periods)"
-    )
-    assert budget["unit"] == "interoperable capability points per USD million"
+    assert line["unit"] == "USD million saved per item unit of capacity"
     assert list(b.columns[:5]) == ["constraint", "coordinates", "dual", "unit", "text"]
     assert tables["formations"]["quantity"].tolist() == [4]
     assert tables["formation_levels"]["level"].tolist() == [3]
@@ -150,7 +144,10 @@ def test_a_floor_that_binds_is_priced_in_money() -> None:
     # the 6-point floor with 2 line units (2 M) and 1 market unit (4 M). One more point of floor
     # is half a market unit: 2 M, i.e. 2 objective units (cost_weight 1)
     floor = [{"kind": "capability", "role": "artillery", "period": 2026, "minimum": 6}]
-    s = tiny(requirements=floor)
+    s = tiny(
+        requirements=floor,
+        formation_slots=[{"formation": "art-1", "role": "artillery", "quantity": 3}],
+    )
     s.header.objective.mode = "weighted"
     s.header.objective.interoperability_weight = 0.0
     p = forceplan.plan(s)
@@ -179,26 +176,29 @@ EXPANDABLE = [
 
 
 def test_fixed_expansion_and_what_one_more_would_be_worth() -> None:
-    # two periods, 10 M each. Without the expansion: 4 units a year -> stock 4, 8: 24 points.
-    # Expanding in 2026 (1 M): 2026 line 2 + market 7/4 = 3.75; 2027 line 4 (4 M) + market 6/4:
-    # stock 9.25; 2 x (3.75 + 9.25) = 26 points. So the plan expands once, its maximum.
-    # A 2nd expansion in 2026: -1 M in 2026 (1 M = 1/4 unit x 2 points x 2 periods = 1 point)
-    # and +2 line units in 2027 (each 0.75 unit x 2 points = 1.5): worth -1 + 3 = 2 points.
-    p = forceplan.plan(tiny(periods=2, lines=EXPANDABLE))
+    # two periods, 20 M each, floors of 8 and 20 points (4 and 10 units). Without an
+    # expansion: 2026 line 2 + market 2 (10 M), 2027 line 2 + market 4 (18 M): 28 M.
+    # Expanding in 2026 (1 M, on line in 2027): 2027 line 4 + market 2 (12 M): 23 M, so the
+    # plan expands once, its maximum. A 2nd expansion in 2026 (1 M) would make the 2027 line
+    # 6 units (6 M, no market): 18 M, i.e. it saves 5 M.
+    floors = [
+        {"kind": "capability", "role": "artillery", "period": y, "minimum": m}
+        for y, m in ((2026, 8), (2027, 20))
+    ]
+    budgets = [
+        {"stream": "ua-mod", "owner": "Ukraine", "period": y, "amount": 20} for y in (2026, 2027)
+    ]
+    p = forceplan.plan(tiny(periods=2, lines=EXPANDABLE, requirements=floors, budgets=budgets))
     lines = p.lines.set_index("period")
     assert lines.loc[2026, "expansions_ordered"] == 1
-    assert p.objective["interoperability"] == pytest.approx(26)
+    assert p.objective["cost"] == pytest.approx(23)
     b = explain_plan(p)["binding"]
     expand = b[b["constraint"] == "line-expand"]
     assert expand["coordinates"].tolist() == ["line=ua-m777, period=2026"]
-    assert expand["dual"].iloc[0] == pytest.approx(2.0)
-    assert (
-        expand["text"]
-        .iloc[0]
-        .startswith(
-            "the ua-m777 line (m777) has used all the expansions it may have (1): one more "
-            "allowed, ordered in 2026, adds 2 interoperable capability points"
-        )
+    assert expand["dual"].iloc[0] == pytest.approx(5.0)
+    assert expand["text"].iloc[0] == (
+        "the ua-m777 line (m777) has used all the expansions it may have (1): one more "
+        "allowed, ordered in 2026, saves 5 USD million"
     )
     # the integer decisions read back from the plan tables give the same duals
     bundle = build_model(p.scenario)

@@ -90,6 +90,8 @@ EXPECTED_ROWS = {
     ),
     ("stock-balance", "equipment=m777, period=2026", "equality", "equipment.csv row(s) 2"),
     ("stock-balance", "equipment=m777, period=2027", "equality", "equipment.csv row(s) 2"),
+    ("reserve-balance", "equipment=m777, period=2026", "equality", "equipment.csv row(s) 2"),
+    ("reserve-balance", "equipment=m777, period=2027", "equality", "equipment.csv row(s) 2"),
 }
 
 
@@ -108,7 +110,7 @@ def test_iis_names_the_scenario_rows(method: str) -> None:
     assert floor["period"] == 2027
     assert floor["table"] == "requirements.csv"
     assert floor["text"] == "artillery capability must reach its floor in 2027"
-    if method == "highs":  # HiGHS also names the bounds: the removed slack, no negative retirement
+    if method == "highs":  # HiGHS also names the bounds: the removed slack, no negative reserve
         bounds = members(result, "bound")
         assert (
             "capability-shortfall",
@@ -119,6 +121,8 @@ def test_iis_names_the_scenario_rows(method: str) -> None:
         assert {b[0] for b in bounds} <= {
             "capability-shortfall",
             "stock-retire",
+            "reserve-level",
+            "reserve-store",
             "supply-order",
             "budget-pay",
         }
