@@ -38,14 +38,11 @@ def test_explain_small_run_prints_and_saves_the_tables(tmp_path: Path, small: Sc
     out = r.output
     assert "NOTIONAL scenario" in out
     assert "What binds (shadow prices, integer decisions fixed):" in out
-    # the small plan is limited by the M777 line and the artillery training pipeline
-    assert (
-        "the us-m777-line line (M777) is at capacity in 2026: one more unit of capacity adds 5.76"
-        in out
-    )
-    assert "towed artillery crew training is full in 2027: one more crew adds 3.96" in out
+    # the small plan meets its floors and slots with donations and a little line output, far
+    # inside every limit: no budget, line or pipeline binds in the cost stage
+    assert "nothing binds: no budget, line, donation, pipeline or floor limits the plan" in out
     assert "Shortfalls:\n  none" in out
-    assert "1st Air Defence Regiment is level 0 in 2028" in out  # no NASAMS in the plan
+    assert "2028: 1 at level 1, 1 at level 3" in out  # the regiment's NASAMS hold link16
     assert (
         "wrote plan/formations.csv, plan/formation_gaps.csv, plan/formation_levels.csv, "
         "plan/binding.csv" in out
@@ -84,7 +81,7 @@ def test_explain_rejects_a_folder_that_is_not_a_run(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("budget_factor", [1.0, 0.5])
+@pytest.mark.parametrize("budget_factor", [1.0, 0.2])
 def test_explain_notional_runs(tmp_path: Path, budget_factor: float) -> None:
     s = forceplan.examples.notional()
     s.tables["budgets"]["amount"] = s.tables["budgets"]["amount"] * budget_factor
@@ -105,7 +102,7 @@ def test_explain_notional_runs(tmp_path: Path, budget_factor: float) -> None:
     assert (used <= stock.reindex(used.index) + 1e-6).all()
     assert (gaps["filled"] <= gaps["slots"]).all()
     assert binding["text"].str.len().gt(0).all()
-    if budget_factor < 1:  # with half the money, budgets bind and are priced
+    if budget_factor < 1:  # with a fifth of the money, budgets bind and are priced
         budgets = binding[binding["constraint"] == "budget-limit"]
         assert len(budgets) > 0 and (budgets["dual"] > 0).all()
         assert (

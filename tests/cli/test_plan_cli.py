@@ -92,7 +92,10 @@ def test_plan_small_scenario_end_to_end(tmp_path: Path, small_folder: Path) -> N
     assert set(levels["formation"]) == {"art-1", "ad-1"}
     assert levels["level"].between(0, 3).all()
     binding = pd.read_csv(run / "plan" / "binding.csv")
-    assert f"what binds most:\n  - {binding['text'].iloc[0]}" in out
+    if len(binding):
+        assert f"what binds most:\n  - {binding['text'].iloc[0]}" in out
+    else:  # the small plan is far inside every limit
+        assert "what binds most" not in out
     assert (run / "report.html").is_file() and f"report: {run / 'report.html'}" in out
     assert {"explain", "report"} <= set(re.findall(r"^(\w+)\s+\d+\.\d\d s$", out, re.M))
 
