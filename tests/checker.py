@@ -419,8 +419,14 @@ def check_stock_flow(d: Data) -> list[str]:
         back.iloc[k] = shifted
     from_service = retire - expired_res  # retirements of units in reserve leave the reserve
     expected = (
-        prev - losses + arrivals - from_service - up_out.to_numpy() + up_in.to_numpy()
-        - stored + back
+        prev
+        - losses
+        + arrivals
+        - from_service
+        - up_out.to_numpy()
+        + up_in.to_numpy()
+        - stored
+        + back
     )
     out += _mismatch("stock-flow", stock, expected, "closing stock")
     held = _grid(d, res, "equipment", ids, value="in_reserve")
@@ -582,7 +588,12 @@ def check_force_generation(d: Data) -> list[str]:
             have = float(units.at[role, p]) if role in units.index else 0.0
             if need - have > _tol(need):
                 out += _require_shortfall(
-                    d, "force generation", ("force",), [role], p, need - have,
+                    d,
+                    "force generation",
+                    ("force",),
+                    [role],
+                    p,
+                    need - have,
                     f"{role} slots of the formations due in {p}",
                 )
     return out
@@ -613,7 +624,12 @@ def check_war_reserve(d: Data) -> list[str]:
         short = floor - r["closing"]
         if short > _tol(floor):
             out += _require_shortfall(
-                d, "war reserve", ("reserve",), [r["munition"]], int(r["period"]), short,
+                d,
+                "war reserve",
+                ("reserve",),
+                [r["munition"]],
+                int(r["period"]),
+                short,
                 f"war reserve of {r['munition']} at the end of {int(r['period'])}",
             )
     return out
@@ -1020,9 +1036,8 @@ def check_donors(d: Data) -> list[str]:
     dn["by_n"] = _num(dn, "replenish_by", d.labels[0])  # empty: kept in every period
     dn["soft"] = _yes(dn, "soft_minimum", False).to_numpy()
     dn["max_n"] = np.maximum(
-        _num(dn, "maximum", np.nan).fillna(_num(dn, "stock", 0.0)), np.maximum(
-            _num(dn, "stock", 0.0), _num(dn, "minimum", 0.0)
-        )
+        _num(dn, "maximum", np.nan).fillna(_num(dn, "stock", 0.0)),
+        np.maximum(_num(dn, "stock", 0.0), _num(dn, "minimum", 0.0)),
     )
     dn = dn.set_index("id")
     ids = dn.index.tolist()

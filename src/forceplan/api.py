@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 
 from forceplan.domain.scenario import Scenario
+from forceplan.model.budgets import prioritised_funding
 from forceplan.model.build import ModelBundle, build_model
 from forceplan.model.objective import stages
-from forceplan.model.budgets import prioritised_funding
 from forceplan.results.extract import extract
 from forceplan.results.plan import Plan
 from forceplan.solve.highs import SolveOptions

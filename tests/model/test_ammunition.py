@@ -13,7 +13,14 @@ STANDARDS = [
 MUNITIONS = [{"id": "152mm", "family": "soviet", "standard": "soviet-152", "unit": "rounds"}]
 USE = [{"equipment": "d20", "munition": "152mm", "use_high": 100}]
 NO_SUPPLY = [
-    {"id": "none", "kind": "market", "country": "BG", "item": "152mm", "quantity": 0, "unit": "rounds"}
+    {
+        "id": "none",
+        "kind": "market",
+        "country": "BG",
+        "item": "152mm",
+        "quantity": 0,
+        "unit": "rounds",
+    }
 ]
 
 

@@ -81,9 +81,7 @@ def test_early_retirement_where_allowed_costs_its_disposal() -> None:
     # The same fleet, early retirement allowed at a disposal cost of 0.1 (less than a year in
     # reserve, 0.25): 6 in service, 4 retired; 6 + 4 x 0.1 = 6.4 unfunded.
     s = scenario(
-        equipment=[
-            equipment("m777", operating_cost=1, early_retirement="yes", disposal_cost=0.1)
-        ],
+        equipment=[equipment("m777", operating_cost=1, early_retirement="yes", disposal_cost=0.1)],
         inventory=[{"equipment": "m777", "quantity": 10}],
         requirements=[{"kind": "capability", "role": "artillery", "period": 2026, "minimum": 6}],
     )

@@ -498,8 +498,7 @@ SENTENCES: dict[str, str] = {
     "retirements and upgrades",
     "stock-inflow_to_date": "arrivals of {equipment} up to {period} count for its service life",
     "stock-service_life": "units of {equipment} leave at the end of their service life ({period})",
-    "stock-expire_cohort": "only units of {equipment} whose life ends in {period} leave at its "
-    "end",
+    "stock-expire_cohort": "only units of {equipment} whose life ends in {period} leave at its end",
     "stock-loss_upper": "losses of {equipment} in {period} follow the attrition rate",
     "stock-loss_lower": "losses of {equipment} in {period} follow the attrition rate",
     "reserve-balance": "units of {equipment} in reserve in {period} move only by storing, "

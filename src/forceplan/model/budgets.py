@@ -126,7 +126,9 @@ def prioritised_funding(b: ModelBundle, values: np.ndarray) -> np.ndarray:
     cover_rows = k * T + t
     eq_rows = np.concatenate([cover_rows, op * T + un_t])
     eq_cols = np.arange(n_pay + n_un)
-    a_eq = sparse.csr_matrix((np.ones(n_pay + n_un), (eq_rows, eq_cols)), shape=(K * T, n_pay + n_un))
+    a_eq = sparse.csr_matrix(
+        (np.ones(n_pay + n_un), (eq_rows, eq_cols)), shape=(K * T, n_pay + n_un)
+    )
     b_eq = cost.reshape(-1)
     used = np.unique(eq_rows)
     limit_rows = st * T + t

@@ -119,9 +119,7 @@ class ModelBundle:
         linopy variable is integer or continuous as a whole, while one family
         mixes whole-unit types (tanks) and divisible ones (radios by the thousand).
         """
-        coords = tuple(
-            pd.Index(var.labels.coords[dim].values, name=dim) for dim in var.labels.dims
-        )
+        coords = tuple(pd.Index(var.labels.coords[dim].values, name=dim) for dim in var.labels.dims)
         labels = np.asarray(var.labels.values)
         where = np.asarray(mask, dtype=bool) & (labels >= 0)
         if not where.any():

@@ -297,9 +297,16 @@ def model_data(scenario: Scenario) -> ModelData:
     )
     src["lead"] = src["lead_time"].to_numpy(dtype=np.int64)
     whole_eq = eq["whole"].to_numpy(dtype=bool)
-    src["whole"] = src["is_equipment"].to_numpy() & np.where(
-        src["is_equipment"].to_numpy(), whole_eq[np.maximum(src["item_pos"].to_numpy(), 0)], False
-    ) if E else np.zeros(len(src), dtype=bool)
+    src["whole"] = (
+        src["is_equipment"].to_numpy()
+        & np.where(
+            src["is_equipment"].to_numpy(),
+            whole_eq[np.maximum(src["item_pos"].to_numpy(), 0)],
+            False,
+        )
+        if E
+        else np.zeros(len(src), dtype=bool)
+    )
     src["lot"] = np.where(src["whole"], np.maximum(_num(src, "lot_size", 1.0), 1.0), 1.0)
     first = _period_positions(src["first_period"], periods, 0)
     last = _period_positions(src["last_period"], periods, T - 1)
@@ -322,9 +329,14 @@ def model_data(scenario: Scenario) -> ModelData:
         _positions(ln["product"], munitions),
     )
     ln["first_t"] = _period_positions(ln["first_period"], periods, 0)
-    ln["whole"] = ln["is_equipment"].to_numpy() & np.where(
-        ln["is_equipment"].to_numpy(), whole_eq[np.maximum(ln["item_pos"].to_numpy(), 0)], False
-    ) if E else np.zeros(len(ln), dtype=bool)
+    ln["whole"] = (
+        ln["is_equipment"].to_numpy()
+        & np.where(
+            ln["is_equipment"].to_numpy(), whole_eq[np.maximum(ln["item_pos"].to_numpy(), 0)], False
+        )
+        if E
+        else np.zeros(len(ln), dtype=bool)
+    )
     ln["lot"] = np.where(ln["whole"], np.maximum(_num(ln, "lot_size", 1.0), 1.0), 1.0)
     ln["exp_lead"] = ln["expansion_lead_time"].to_numpy(dtype=np.int64)
     ln["expandable"] = (
@@ -386,8 +398,8 @@ def model_data(scenario: Scenario) -> ModelData:
     ).astype(np.int64)
     slots = tables["formation_slots"].reset_index(drop=True).copy()
     slots["role_pos"] = _positions(slots["role"], roles)
-    slots["due_t"] = fm.set_index("id")["due_t"].reindex(slots["formation"]).fillna(0).to_numpy(
-        dtype=np.int64
+    slots["due_t"] = (
+        fm.set_index("id")["due_t"].reindex(slots["formation"]).fillna(0).to_numpy(dtype=np.int64)
     )
     required = np.zeros((len(roles), T))
     ok = slots["role_pos"].to_numpy() >= 0

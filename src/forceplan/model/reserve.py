@@ -34,7 +34,6 @@ from forceplan.model.build import ModelBundle
 from forceplan.model.data import category_id
 from forceplan.model.terms import Terms, grid, labels_of
 
-
 HANDLING = 1e-6
 """USD million charged per unit moved into or out of reserve or retired early, in the cost
 stage only (not reported as cost): ties between equally cheap plans go to the one that

@@ -47,7 +47,6 @@ from forceplan.model.data import category_id
 from forceplan.model.reserve import HANDLING, expiry_possible
 from forceplan.model.terms import Terms, grid, labels_of
 
-
 ROUND_LOSSES = True
 
 
@@ -90,7 +89,9 @@ def add(b: ModelBundle) -> None:
     b.flow("losses", *coords).add((e, t), ls)
 
     retire = b.variables(
-        "stock-retire", coords, mask=np.broadcast_to(d.eq["early_retire"].to_numpy()[:, None], (E, T))
+        "stock-retire",
+        coords,
+        mask=np.broadcast_to(d.eq["early_retire"].to_numpy()[:, None], (E, T)),
     )
     rt = labels_of(retire)
     b.objective_part("handling").add((), rt, HANDLING)

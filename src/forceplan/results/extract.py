@@ -546,8 +546,7 @@ def _shortfalls(
     am = tables["ammunition"]
     am = am[significant(am["reserve_shortfall"], am["reserve_floor"])]
     text = [
-        f"the war reserve of {m} at the end of {p} is {fmt(a)} {u} below its floor of "
-        f"{fmt(f)} {u}"
+        f"the war reserve of {m} at the end of {p} is {fmt(a)} {u} below its floor of {fmt(f)} {u}"
         for m, p, a, u, f in zip(
             am["munition"],
             am["period"],
@@ -572,9 +571,10 @@ def _shortfalls(
     fg = tables["force_generation"]
     fg = fg[significant(fg["shortfall"], fg["slots_due"])]
     text = [
-        f"{words(r)} is {fmt(a)} vehicles short of the {fmt(s)} slots of the formations due "
-        f"in {p}"
-        for r, p, a, s in zip(fg["role"], fg["period"], fg["shortfall"], fg["slots_due"], strict=True)
+        f"{words(r)} is {fmt(a)} vehicles short of the {fmt(s)} slots of the formations due in {p}"
+        for r, p, a, s in zip(
+            fg["role"], fg["period"], fg["shortfall"], fg["slots_due"], strict=True
+        )
     ]
     parts.append(
         _shortfall_rows(
