@@ -324,12 +324,30 @@ def _read_header_sheet(ws: Any, shown: str) -> tuple[Any, dict[str, int], list[P
     problems = _cell_problems(ws, shown, ["setting", "value"])
     data: dict[str, Any] = {}
     lines: dict[str, int] = {}
+    first_row: dict[str, int] = {}
     for r, row in enumerate(ws.iter_rows(min_row=2, max_col=2), start=2):
         key_cell, val_cell = row[0], row[1] if len(row) > 1 else None
         key = key_cell.value
         if key is None or str(key).strip() == "":
             continue
         key = str(key).strip()
+        if key in first_row:
+            problems.append(
+                Problem(
+                    "error",
+                    "duplicate-setting",
+                    f"setting '{key}' is given twice (first in row {first_row[key]}); only one "
+                    "value can hold.",
+                    "keep one of the two rows and delete the other.",
+                    file=shown,
+                    sheet=ws.title,
+                    row=r,
+                    column="setting",
+                    cell=f"A{r}",
+                )
+            )
+            continue
+        first_row[key] = r
         parts = key.split(".")
         for depth in range(1, len(parts) + 1):  # rows locate problems, even of empty values
             lines.setdefault(".".join(parts[:depth]), r)

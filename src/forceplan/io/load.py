@@ -95,6 +95,8 @@ def check_source(source: SourceData, rules: bool = True) -> tuple[Scenario | Non
             source.header_data, source.header_file, source.header_sheet, source.header_lines
         )
         problems += hp
+        if any(p.rule == "duplicate-setting" and p.severity == "error" for p in problems):
+            header = None  # which of the two values was meant is unknown: no horizon from it
     periods = header.period_labels if header is not None else None
     parsed: dict[str, ParsedTable] = {}
     for name, schema in schemas().items():
