@@ -108,8 +108,18 @@ def check_source(source: SourceData, rules: bool = True) -> tuple[Scenario | Non
         problems += probs
     if rules and len(parsed) == len(schemas()):
         ctx = Context(header, parsed, source.header_file, source.header_sheet)
+        # a cell that already holds an error is not reported again by a cross-table rule
+        flagged = {
+            (p.file, p.sheet, p.row, p.column)
+            for p in problems
+            if p.severity == "error" and p.row is not None and p.column is not None
+        }
         for rule in RULES:
-            problems += rule(ctx)
+            problems += [
+                p
+                for p in rule(ctx)
+                if p.severity != "error" or (p.file, p.sheet, p.row, p.column) not in flagged
+            ]
     problems = sort_problems(_dedupe(_drop_consequences(source, problems)))
     if header is None or any(p.severity == "error" for p in problems):
         return None, problems
