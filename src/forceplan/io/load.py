@@ -138,7 +138,11 @@ def _drop_consequences(source: SourceData, problems: list[Problem]) -> list[Prob
     at the same cell; a header setting whose value is a formula is not also
     reported as missing or invalid on the same row.
     """
-    read = [p for p in source.problems if p.rule == "formula-cell" and p.row is not None]
+    read = [
+        p
+        for p in source.problems
+        if p.rule == "formula-cell" and p.severity == "error" and p.row is not None
+    ]
     cells = {(p.file, p.sheet, p.row, p.column) for p in read if p.column is not None}
     header_rows = {
         p.row for p in read if p.file == source.header_file and p.sheet == source.header_sheet
