@@ -514,6 +514,8 @@ def _read_table_sheet(
                     row=r,
                 )
             )
+            if not any(t.strip() for t in texts[:width]):
+                continue  # only stray cells: not a row of the table
         texts = (texts + [""] * width)[:width]
         table.rows.append(texts)
         table.row_numbers.append(r)
