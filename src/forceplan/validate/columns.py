@@ -369,12 +369,19 @@ def _check_keys(
     if not schema.key or not len(frame):
         return []
     key = list(schema.key)
+    if any(k not in raw.header and schema.column(k).required for k in key):
+        return []  # a key column is missing: reported once as column-missing
     keyframe = frame[key].astype(str)
     # ids are compared as a planner reads them: ignoring case, Unicode form, invisibles
     compared = pd.DataFrame(
         {k: keyframe[k].map(id_key) if schema.column(k).type == "id" else keyframe[k] for k in key}
     )
-    dup = compared.duplicated(keep="first").to_numpy()
+    # rows with an empty required key are reported as value-missing, not as duplicates
+    blank = np.zeros(len(frame), dtype=bool)
+    for k in key:
+        if schema.column(k).required and schema.column(k).default == "":
+            blank |= (keyframe[k].str.strip() == "").to_numpy(dtype=bool)
+    dup = compared.duplicated(keep="first").to_numpy() & ~blank
     if not dup.any():
         return []
     groups = [compared[k] for k in key]
