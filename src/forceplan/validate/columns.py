@@ -32,6 +32,9 @@ class ParsedTable:
 def id_key(value: str) -> str:
     """The form in which two ids are compared: NFKC-normalised, case-folded, invisibles dropped.
 
+    Whitespace is dropped too (a no-break space becomes a space under NFKC); ids
+    with spaces are reported as id-format anyway.
+
     ``NATO-TANK-1``, ``nato-tank-1`` and ``nato\u2011tank\u20111`` are different
     texts a planner cannot tell apart in a table; they compare equal here, so they
     are reported as duplicates, or as a reference written differently from its id.
@@ -44,9 +47,9 @@ def id_key(value: str) -> str:
     'm777'
     """
     text = unicodedata.normalize("NFKC", str(value)).casefold()
-    if text.isascii() and text.isprintable():
+    if text.isascii() and text.isprintable() and " " not in text:
         return text
-    return "".join(ch for ch in text if not is_invisible(ch))
+    return "".join(ch for ch in text if not (is_invisible(ch) or ch.isspace()))
 
 
 def suggest(value: str, options: list[str] | set[str]) -> str:
