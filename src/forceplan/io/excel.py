@@ -373,14 +373,14 @@ def _formula(
     if value is not None:
         return value, make(
             "warning",
-            f"{what} is a formula ({formula}); the value Excel saved with it "
+            f"{what} a formula ({formula}); the value Excel saved with it "
             f"({cell_text(value)}) is used.",
             "check the value is current (recalculate and save in Excel), or replace the "
             "formula by its value (Copy, then Paste Special > Values).",
         )
     return None, make(
         "error",
-        f"{what} is a formula ({formula}) with no saved value: the workbook was written by "
+        f"{what} a formula ({formula}) with no saved value: the workbook was written by "
         "a program that does not calculate formulas.",
         "open the workbook in Excel and save it (Excel then saves each formula's value), "
         "or replace the formula by its value (Copy, then Paste Special > Values).",
@@ -438,7 +438,7 @@ def _read_header_sheet(
                 )
 
             value, problem = _formula(
-                val_cell, cached, ws.title, r, 2, f"the value of '{key}'", make
+                val_cell, cached, ws.title, r, 2, f"the value of '{key}' is", make
             )
             problems.append(problem)
             if value is None:
@@ -498,7 +498,7 @@ def _read_table_sheet(
                         "formula-cell", message, fix, row=r, column=col, severity=severity
                     )
 
-                value, problem = _formula(c, cached, ws.title, r, j, "the cell", make)
+                value, problem = _formula(c, cached, ws.title, r, j, "cell holds", make)
                 problems.append(problem)
                 if value is None:
                     continue
