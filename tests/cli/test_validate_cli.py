@@ -207,7 +207,7 @@ def test_the_terminal_table_prints_markup_and_emoji_codes_as_typed(
 
     set_cell("inventory", 3, "equipment", ":x:[bold red]boom[/bold red]")(folder)
     buf = io.StringIO()
-    monkeypatch.setattr(common.console, "file", buf)
+    monkeypatch.setattr(common.console, "_file", buf)  # not "file": it would pin the stream
     monkeypatch.setattr(common.console, "_force_terminal", True)
     monkeypatch.setattr(common.console, "_width", 400)
     _, problems = validate_path(folder)

@@ -6,8 +6,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -301,79 +300,78 @@ def plan(
     timings: dict[str, float] = {}
     published: list[Path] = []
     reported: list[Path] = []
-    with _sigterm_as_interrupt() as received:
+    received, restore_sigterm = _sigterm_as_interrupt()
+    try:
+        source, timings["load"] = _timed(reporter, "load", read_source, path)
+        (scen, problems), timings["validate"] = _timed(reporter, "validate", check_source, source)
+        if scen is None:
+            reporter.close()
+            print_problems(problems, str(path), errors_file=errors_file)
+            sys.exit(EXIT_INVALID)
+        scen.origin = str(path)
+        if any(p.severity == "warning" for p in problems):
+            reporter.close()
+            print_problems([p for p in problems if p.severity == "warning"], str(path))
+        target = dest if dest is not None else default_run_dir(scen.name)
+        check_writable(target)  # before the solve, not after it
         try:
-            source, timings["load"] = _timed(reporter, "load", read_source, path)
-            (scen, problems), timings["validate"] = _timed(
-                reporter, "validate", check_source, source
+            result = forceplan.plan(
+                scen,
+                time_limit=time_limit,
+                gap=gap,
+                threads=threads,
+                solver=solver,
+                progress=reporter.event,
             )
-            if scen is None:
-                reporter.close()
-                print_problems(problems, str(path), errors_file=errors_file)
-                sys.exit(EXIT_INVALID)
-            scen.origin = str(path)
-            if any(p.severity == "warning" for p in problems):
-                reporter.close()
-                print_problems([p for p in problems if p.severity == "warning"], str(path))
-            target = dest if dest is not None else default_run_dir(scen.name)
-            check_writable(target)  # before the solve, not after it
-            try:
-                result = forceplan.plan(
-                    scen,
-                    time_limit=time_limit,
-                    gap=gap,
-                    threads=threads,
-                    solver=solver,
-                    progress=reporter.event,
-                )
-            except SolveError as exc:
-                reporter.close()
-                err_console.print(f"no plan: {exc}", markup=False, soft_wrap=True)
-                sys.exit(EXIT_NO_PLAN)
-            result.timings = {**timings, **result.timings}
-            if not result.has_plan:
-                reporter.close()
+        except SolveError as exc:
+            reporter.close()
+            err_console.print(f"no plan: {exc}", markup=False, soft_wrap=True)
+            sys.exit(EXIT_NO_PLAN)
+        result.timings = {**timings, **result.timings}
+        if not result.has_plan:
+            reporter.close()
+            err_console.print(
+                f"no plan could be produced (status {result.status}): {result.message}. "
+                "Nothing was written.",
+                markup=False,
+                soft_wrap=True,
+            )
+            if result.status == "time_limit":
                 err_console.print(
-                    f"no plan could be produced (status {result.status}): {result.message}. "
-                    "Nothing was written.",
-                    markup=False,
-                    soft_wrap=True,
+                    "Fix: allow more time with --time-limit, or a larger --gap.", markup=False
                 )
-                if result.status == "time_limit":
-                    err_console.print(
-                        "Fix: allow more time with --time-limit, or a larger --gap.", markup=False
-                    )
-                sys.exit(EXIT_NO_PLAN)
-            if explain:
-                from forceplan.explain import explain_plan
+            sys.exit(EXIT_NO_PLAN)
+        if explain:
+            from forceplan.explain import explain_plan
 
-                extra, timings["explain"] = _timed(reporter, "explain", explain_plan, result)
-                result.tables.update(extra)
-                result.timings["explain"] = timings["explain"]
-            target, timings["write"] = _timed(
-                reporter,
-                "write",
-                lambda: write_run_folder(
-                    result,
-                    target,
-                    overwrite=force,
-                    write_lp=write_lp,
-                    unique=dest is None,  # a default name is never taken from another run
-                    on_published=published.append,
-                ),
-            )
-            if report:
-                from forceplan.report import write_report
+            extra, timings["explain"] = _timed(reporter, "explain", explain_plan, result)
+            result.tables.update(extra)
+            result.timings["explain"] = timings["explain"]
+        target, timings["write"] = _timed(
+            reporter,
+            "write",
+            lambda: write_run_folder(
+                result,
+                target,
+                overwrite=force,
+                write_lp=write_lp,
+                unique=dest is None,  # a default name is never taken from another run
+                on_published=published.append,
+            ),
+        )
+        if report:
+            from forceplan.report import write_report
 
-                _, timings["report"] = _timed(reporter, "report", write_report, target)
-                reported.append(target)
-            reporter.close()
-            print_summary(result, target)
-        except KeyboardInterrupt:
-            reporter.close()
-            _interrupted(published, reported, received, report)
-        finally:
-            reporter.close()
+            _, timings["report"] = _timed(reporter, "report", write_report, target)
+            reported.append(target)
+        reporter.close()
+        print_summary(result, target)
+    except KeyboardInterrupt:
+        reporter.close()
+        _interrupted(published, reported, received, report)
+    finally:
+        reporter.close()
+        restore_sigterm()
     if strict and len(result.tables["shortfalls"]):
         console.print(
             f"--strict: the plan has {len(result.tables['shortfalls'])} shortfall(s); exit 3.",
@@ -430,11 +428,11 @@ def _refuse_out(dest: Path | None, scenario: Path, force: bool) -> None:
         sys.exit(EXIT_INVALID)
 
 
-@contextmanager
-def _sigterm_as_interrupt() -> Iterator[list[int]]:
+def _sigterm_as_interrupt() -> tuple[list[int], Callable[[], None]]:
     """Treat SIGTERM like Ctrl-C (the solver is stopped, temporary files removed).
 
-    Yields the list of SIGTERMs received, for the exit code.
+    Returns the list of SIGTERMs received (for the exit code) and the function
+    that puts the previous handler back.
     """
     received: list[int] = []
 
@@ -445,12 +443,12 @@ def _sigterm_as_interrupt() -> Iterator[list[int]]:
     try:
         old = signal.signal(signal.SIGTERM, handler)
     except ValueError:  # not the main thread: leave signals alone
-        yield received
-        return
-    try:
-        yield received
-    finally:
+        return received, lambda: None
+
+    def restore() -> None:
         signal.signal(signal.SIGTERM, old)
+
+    return received, restore
 
 
 def _interrupted(

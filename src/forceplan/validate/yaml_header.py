@@ -71,13 +71,18 @@ class _BoundedLoader(yaml.SafeLoader):
 
 
 def _expanded_size(root: yaml.Node) -> int:
-    """Number of values the node graph holds once aliases are expanded (memoised, linear)."""
+    """Number of values the node graph holds once aliases are expanded (memoised, linear).
+
+    A node that contains itself (``a: &a [*a]``) would expand without end: its
+    size is taken as over :data:`MAX_NODES`.
+    """
     sizes: dict[int, int] = {}
-    # iterative post-order walk: the graph is at most MAX_DEPTH deep, but keep it explicit
+    open_: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
-        if id(node) in sizes:
+        key = id(node)
+        if key in sizes:
             continue
         children: list[yaml.Node] = []
         if isinstance(node, yaml.MappingNode):
@@ -85,11 +90,19 @@ def _expanded_size(root: yaml.Node) -> int:
         elif isinstance(node, yaml.SequenceNode):
             children = list(node.value)
         if done or not children:
-            sizes[id(node)] = 1 + sum(sizes.get(id(c), 0) for c in children)
-            sizes[id(node)] = min(sizes[id(node)], MAX_NODES * 10)  # a cap keeps ints small
+            open_.discard(key)
+            total = 1 + sum(sizes.get(id(c), 0) for c in children)
+            sizes[key] = min(total, MAX_NODES + 1)  # a cap keeps the numbers small
             continue
+        if key in open_:  # reached again while its children are being counted: a cycle
+            return MAX_NODES + 1
+        open_.add(key)
         stack.append((node, True))
-        stack += [(c, False) for c in children if id(c) not in sizes]
+        for c in children:
+            if id(c) in open_:
+                return MAX_NODES + 1
+            if id(c) not in sizes:
+                stack.append((c, False))
     return sizes[id(root)]
 
 
