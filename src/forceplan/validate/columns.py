@@ -52,14 +52,18 @@ def id_key(value: str) -> str:
     return "".join(ch for ch in text if not (is_invisible(ch) or ch.isspace()))
 
 
-def suggest(value: str, options: list[str] | set[str]) -> str:
+def suggest(value: str, options: list[str] | set[str], keys: dict[str, str] | None = None) -> str:
     """A 'did you mean' hint for *value* among *options* (empty if none is close).
 
     An option that differs only in letter case, Unicode form or invisible
-    characters is named as such.
+    characters is named as such. *keys* (``id_key(option) -> option``, first in
+    sorted order) saves recomputing it when many values are checked.
     """
-    key = id_key(value)
-    same = sorted(o for o in options if id_key(o) == key and o != value)
+    if keys is None:
+        keys = {}
+        for o in sorted(options):
+            keys.setdefault(id_key(o), o)
+    same = [o for o in (keys.get(id_key(value)),) if o is not None and o != value]
     if same:
         return (
             f" It differs from '{shown(same[0])}' only in letter case, character form or "

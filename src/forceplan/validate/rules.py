@@ -76,6 +76,7 @@ def references(ctx: Context) -> list[Problem]:
             values = frame[col.name].astype(str)
             bad = ((values != "") & ~values.isin(known)).to_numpy()
             targets = " or ".join(f"{t}.{c}" for t, c in col.references)
+            hints: dict[str, str] = {}  # one 'did you mean' search per distinct value
             for i in np.flatnonzero(bad):
                 v = values.iloc[i]
                 meant = by_key.get(id_key(v))
@@ -93,11 +94,22 @@ def references(ctx: Context) -> list[Problem]:
                         int(i),
                         col.name,
                         "unknown-reference",
-                        f"'{shown(v)}' is not a known id of {targets}." + suggest(v, known),
+                        f"'{shown(v)}' is not a known id of {targets}."
+                        + _hint(hints, v, known, by_key),
                         fix,
                     )
                 )
     return problems
+
+
+MAX_HINTS = 1000
+"""Distinct unknown values per column given a 'did you mean' search (a flood needs none)."""
+
+
+def _hint(hints: dict[str, str], value: str, known: set[str], keys: dict[str, str]) -> str:
+    if value not in hints:
+        hints[value] = suggest(value, known, keys) if len(hints) < MAX_HINTS else ""
+    return hints[value]
 
 
 def lead_times_within_horizon(ctx: Context) -> list[Problem]:
