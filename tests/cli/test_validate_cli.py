@@ -155,3 +155,63 @@ def test_debug_does_not_change_the_verdict(folder: Path) -> None:
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit)
     assert [m[2] for m in problem_lines(result.output)] == ["lead-time-beyond-horizon"]
+
+
+def _many_unknown_references(folder: Path, n: int) -> None:
+    inv = folder / "inventory.csv"
+    lines = inv.read_text(encoding="utf-8").splitlines()
+    width = lines[0].count(",")
+    lines += [f"ghost-{i}" + ",1" * width for i in range(n)]
+    inv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_printed_problems_are_capped_and_all_go_to_the_errors_file(
+    folder: Path, tmp_path: Path
+) -> None:
+    from forceplan.cli.common import MAX_PRINTED_PROBLEMS
+
+    _many_unknown_references(folder, 120)
+    _, problems = validate_path(folder)
+    assert len(problems) >= 120
+    r = run(str(folder))
+    assert r.exit_code == 1
+    assert len(problem_lines(r.output)) == MAX_PRINTED_PROBLEMS
+    rest = len(problems) - MAX_PRINTED_PROBLEMS
+    assert f"... and {rest:,} more problem(s) not shown" in r.output
+    assert "--errors-file PATH" in r.output
+    assert f"{len(problems)} error(s)" in r.output
+
+    listing = tmp_path / "problems.csv"
+    r = run(str(folder), "--errors-file", str(listing))
+    assert f"all {len(problems):,} are in {listing}" in r.output
+    import csv
+
+    rows = list(csv.DictReader(listing.open(encoding="utf-8")))
+    assert len(rows) == len(problems)
+    assert [(row["rule"], row["file"], row["row"], row["column"]) for row in rows] == [
+        (p.rule, p.file, str(p.row), p.column) for p in problems
+    ]
+    text = tmp_path / "problems.txt"
+    run(str(folder), "--errors-file", str(text))
+    assert text.read_text(encoding="utf-8").splitlines() == [
+        f"{p.severity}: [{p.rule}] {p.describe()}" for p in problems
+    ]
+
+
+def test_the_terminal_table_prints_markup_and_emoji_codes_as_typed(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from forceplan.cli import common
+
+    set_cell("inventory", 3, "equipment", ":x:[bold red]boom[/bold red]")(folder)
+    buf = io.StringIO()
+    monkeypatch.setattr(common.console, "_file", buf)  # not "file": it would pin the stream
+    monkeypatch.setattr(common.console, "_force_terminal", True)
+    monkeypatch.setattr(common.console, "_width", 400)
+    _, problems = validate_path(folder)
+    common.print_problems(problems, "s")
+    out = re.sub(r"\x1b\[[0-9;]*m", "", buf.getvalue())  # colours of the table itself
+    assert ":x:[bold red]boom[/bold red]" in out
+    assert "\u274c" not in out  # the emoji ':x:' would become

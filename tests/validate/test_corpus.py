@@ -806,13 +806,14 @@ XLSX_CASES: list[Case] = [
         "xlsx-formula-cell",
         "xlsx",
         xl_set("equipment", 3, "combat_value", "=1+1"),
-        (E("formula-cell", "equipment", 3, "combat_value", "F3"),),
+        # written by openpyxl, which saves no value with a formula: Excel must calculate it
+        (E("formula-cell", "equipment", 3, "combat_value", "F3", hint="no saved value"),),
     ),
     Case(
         "xlsx-formula-in-header-sheet",
         "xlsx",
         header_rows({"periods": "=1+2"}),
-        (E("formula-cell", "scenario", 5, "value", "B5"),),
+        (E("formula-cell", "scenario", 5, "value", "B5", hint="no saved value"),),
     ),
     Case(
         "xlsx-merged-cells",
@@ -1031,7 +1032,259 @@ XLSX_CASES: list[Case] = [
     ),
 ]
 
-CASES = CSV_CASES + XLSX_CASES
+# --------------------------------------------------------------------------------------
+# hostile and careless input (issue 9): no hang, no traceback, no silent loss
+# --------------------------------------------------------------------------------------
+
+LAUGHS = "lol0: &a0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"lol{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]\n" for i in range(1, 9)
+)
+"""A 1 KB "billion laughs": nine levels, each aliasing the previous one nine times."""
+
+EQUIPMENT_COLUMNS = [
+    *("id", "name", "class", "role", "family", "combat_value", "unit_cost", "operating_cost"),
+    *("crew", "training_weeks", "service_life", "logistics_family", "source"),
+]
+M777_ROW = [
+    *("m777", "M777", "towed-artillery", "artillery", "nato", "2", "3.7", "0.1", "8", "1"),
+    *("30", "m777", "notional"),
+]
+
+
+def equipment_like_m777(new_id: str) -> Mutation:
+    """Append a copy of the m777 equipment row (row 5) with id *new_id*."""
+    return add_row(
+        "equipment", {**dict(zip(EQUIPMENT_COLUMNS, M777_ROW, strict=True)), "id": new_id}
+    )
+
+
+def xl_stray_cell(value: Any, sheet: str = "equipment") -> Mutation:
+    """Put *value* (``None``: formatting only) in the sheet's very last row, column AD."""
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        cell = wb[sheet].cell(row=1_048_576, column=30)
+        if value is None:
+            cell.font = openpyxl.styles.Font(bold=True)
+        else:
+            cell.value = value
+
+    return workbook(edit)
+
+
+def with_saved_formula_values(values: dict[str, str]) -> Mutation:
+    """Store a value with each formula (``formula text -> value``), as Excel does on save."""
+
+    def mutate(path: Path) -> None:
+        import zipfile
+
+        tmp = path.with_suffix(".tmp.xlsx")
+        with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+            for item in src.infolist():
+                data = src.read(item.filename)
+                if item.filename.startswith("xl/worksheets/"):
+                    for formula, value in values.items():
+                        data = data.replace(
+                            f"<f>{formula}</f><v />".encode(),
+                            f"<f>{formula}</f><v>{value}</v>".encode(),
+                        )
+                dst.writestr(item, data)
+        tmp.replace(path)
+
+    return mutate
+
+
+HOSTILE_CASES: list[Case] = [
+    # --- the header: bounded reading, duplicate settings ---------------------------------
+    Case(
+        "yaml-billion-laughs",
+        "csv",
+        header_yaml("solver:\n", LAUGHS + "solver:\n"),
+        (E("header-format", "scenario.yaml", 13, hint="more than 20 YAML aliases"),),
+    ),
+    Case(
+        "yaml-deep-flow-nesting",
+        "csv",
+        header_yaml("solver:\n", "deep: " + "[" * 3000 + "]" * 3000 + "\nsolver:\n"),
+        (E("header-format", "scenario.yaml", 10, hint="nested more than 20 levels"),),
+    ),
+    Case(
+        "yaml-deep-block-nesting",
+        "csv",
+        header_yaml("solver:\n", "".join("  " * i + f"k{i}:\n" for i in range(400)) + "solver:\n"),
+        (E("header-format", "scenario.yaml", 29, hint="nested more than 20 levels"),),
+    ),
+    Case(
+        "yaml-too-large",
+        "csv",
+        header_yaml("solver:\n", "# " + "x" * 1_100_000 + "\nsolver:\n"),
+        (E("header-format", "scenario.yaml", hint="larger than"),),
+    ),
+    Case(
+        "yaml-duplicate-intensity",
+        "csv",
+        # a war scenario silently turned into a peace one, before
+        header_yaml("  gap: 0.01\n", "  gap: 0.01\nintensity: [peace, peace, peace]\n"),
+        (E("duplicate-setting", "scenario.yaml", 12, "intensity", hint="first on line 7"),),
+    ),
+    Case(
+        "yaml-duplicate-start-year",
+        "csv",
+        # before: 61 follow-on errors (periods outside the horizon) and no word of the duplicate
+        header_yaml("  gap: 0.01\n", "  gap: 0.01\nstart_year: 2030\n"),
+        (E("duplicate-setting", "scenario.yaml", 12, "start_year", hint="first on line 4"),),
+    ),
+    Case(
+        "yaml-duplicate-nested-setting",
+        "csv",
+        header_yaml("  gap: 0.01\n", "  gap: 0.01\n  gap: 0.5\n"),
+        (E("duplicate-setting", "scenario.yaml", 12, "solver.gap", hint="first on line 11"),),
+    ),
+    Case(
+        "yaml-python-object-tag",
+        "csv",
+        header_yaml("name: small test scenario\n", "name: !!python/object/apply:os.system [ls]\n"),
+        (E("header-format", "scenario.yaml", 1),),
+    ),
+    # --- CSV quoting, located ----------------------------------------------------------------
+    Case(
+        "csv-quoted-word-then-text",
+        "csv",
+        replace_bytes("equipment.csv", b",D-20,", b',"Grad" MLRS,'),
+        (E("csv-quote", "equipment.csv", 3, "name", hint="text follows its closing quote"),),
+    ),
+    Case(
+        "csv-unclosed-quote",
+        "csv",
+        replace_bytes("equipment.csv", b",D-20,", b',"D-20,'),
+        (E("csv-quote", "equipment.csv", 3, "name", hint="never closed"),),
+    ),
+    Case(
+        "csv-field-over-the-limit",
+        "csv",
+        replace_bytes("equipment.csv", b",D-20,", b"," + b"x" * 200_000 + b","),
+        (E("field-too-long", "equipment.csv", 3, "name"),),
+    ),
+    Case(
+        "csv-quote-errors-in-two-rows",
+        "csv",
+        all_of(
+            replace_bytes("sources.csv", b"us-m777,", b'"us"-m777,'),
+            replace_bytes("formations.csv", b"1st Air Defence Regiment", b'"1st" Air Defence'),
+        ),
+        (
+            E("csv-quote", "sources.csv", 2, "id"),
+            E("csv-quote", "formations.csv", 3, "name"),
+        ),
+    ),
+    # --- ids as a planner reads them: case, Unicode form, invisible characters ---------------
+    Case(
+        "id-duplicate-differing-in-case",
+        "csv",
+        equipment_like_m777("M777"),  # before: a phantom second type in the plan
+        (E("duplicate-id", "equipment.csv", 5, "id", hint="differs only in letter case"),),
+    ),
+    Case(
+        "id-duplicate-differing-in-unicode-form",
+        "csv",
+        equipment_like_m777("\uff4d777"),  # fullwidth m
+        (E("duplicate-id", "equipment.csv", 5, "id"),),
+    ),
+    Case(
+        "reference-differing-in-case",
+        "csv",
+        set_cell("inventory", 3, "equipment", "M777"),
+        (E("unknown-reference", "inventory.csv", 3, "equipment", hint="differs from 'm777'"),),
+    ),
+    Case(
+        "reference-with-zero-width-space",
+        "csv",
+        set_cell("inventory", 3, "equipment", "m777\u200b"),
+        # the invisible character is shown escaped; no second problem at the same cell
+        (E("id-format", "inventory.csv", 3, "equipment", hint="'m777\\u200b'"),),
+    ),
+    Case(
+        "id-with-zero-width-space",
+        "csv",
+        set_cell("equipment", 2, "id", "m777\u200b"),
+        # the references to m777 elsewhere follow from this one root cause
+        (E("id-format", "equipment.csv", 2, "id", hint="U+200B ZERO WIDTH SPACE"),),
+    ),
+    Case(
+        "id-with-no-break-space",
+        "csv",
+        set_cell("equipment", 2, "id", "m777\u00a0"),
+        (E("id-format", "equipment.csv", 2, "id", hint="'m777\\u00a0'"),),
+    ),
+    Case(
+        "role-differing-in-case",
+        "csv",
+        set_cell("formation_slots", 2, "role", "Artillery"),
+        (E("role-unfillable", "formation_slots.csv", 2, "role", hint="only in letter case"),),
+    ),
+    Case(
+        "markup-and-emoji-codes-printed-as-typed",
+        "csv",
+        set_cell("inventory", 3, "equipment", ":x:[red]boom[/red]"),
+        (E("unknown-reference", "inventory.csv", 3, "equipment", hint="':x:[red]boom[/red]'"),),
+    ),
+    # --- one root cause, one problem -----------------------------------------------------------
+    Case(
+        "missing-id-column-alone",
+        "csv",
+        drop_column("equipment", "id"),  # not also every reference to equipment and duplicates
+        (E("column-missing", "equipment.csv", 1, "id"),),
+    ),
+    # --- workbooks: cost follows the cells, formulas, duplicate settings ------------------------
+    Case(
+        "xlsx-stray-value-in-the-last-row",
+        "xlsx",
+        xl_stray_cell("x"),  # cost: benchmarks/bench_hostile.py
+        (E("row-length", "equipment", 1_048_576),),
+    ),
+    Case("xlsx-stray-formatting-in-the-last-row", "xlsx", xl_stray_cell(None), ()),
+    Case(
+        "xlsx-formula-with-saved-value",
+        "xlsx",
+        all_of(
+            xl_set("equipment", 3, "combat_value", "=1+1"), with_saved_formula_values({"1+1": "2"})
+        ),
+        (
+            E(
+                "formula-cell",
+                "equipment",
+                3,
+                "combat_value",
+                "F3",
+                severity="warning",
+                hint="(2) is used",
+            ),
+        ),
+    ),
+    Case(
+        "xlsx-formula-with-saved-value-in-header-sheet",
+        "xlsx",
+        all_of(header_rows({"periods": "=1+2"}), with_saved_formula_values({"1+2": "3"})),
+        (E("formula-cell", "scenario", 5, "value", "B5", severity="warning", hint="(3) is used"),),
+    ),
+    Case(
+        "xlsx-header-setting-twice",
+        "xlsx",
+        header_rows(add=("periods", 4)),
+        (E("duplicate-setting", "scenario", 8, "setting", "A8", hint="first in row 5"),),
+    ),
+    Case(
+        "xlsx-id-duplicate-differing-in-case",
+        "xlsx",
+        workbook(
+            lambda wb: wb["equipment"].append(
+                [float(v) if v.replace(".", "").isdigit() else v for v in ["M777", *M777_ROW[1:]]]
+            )
+        ),
+        (E("duplicate-id", "equipment", 5, "id", "A5"),),
+    ),
+]
+
+CASES = CSV_CASES + XLSX_CASES + HOSTILE_CASES
 
 
 @pytest.fixture(scope="module")
@@ -1129,3 +1382,20 @@ def test_load_scenario_raises_with_the_same_problems(
         assert problems[0].describe() in str(info.value)  # errors come first
     else:
         assert load_scenario(path).warnings == problems
+
+
+@pytest.mark.parametrize("case", [c for c in HOSTILE_CASES if c.exit_code], ids=lambda c: c.id)
+def test_plan_refuses_the_case_and_writes_nothing(
+    case: Case, bases: dict[str, Path], tmp_path: Path
+) -> None:
+    path = make_case(case, bases, tmp_path)
+    out = tmp_path / "runs" / "run"
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = CliRunner().invoke(app, ["plan", str(path), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert not out.exists() and not out.parent.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    _, problems = validate_path(path)
+    for p in problems:
+        assert f"{p.severity}: [{p.rule}] {p.describe()}" in result.output

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -264,48 +267,53 @@ def plan(
         bool,
         typer.Option("--report/--no-report", help="Write report.html and charts/ in RUNDIR."),
     ] = True,
+    errors_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--errors-file",
+            metavar="PATH",
+            help="When the scenario has problems, also write every one to PATH (CSV when it "
+            "ends in .csv, else text).",
+        ),
+    ] = None,
 ) -> None:
     """Plan a scenario: an optimal year-by-year transition plan, written as a run folder.
 
     Exit codes: 0 a plan was written (shortfalls are reported, not errors), 1 invalid
     input, 2 no plan could be produced, 3 with --strict when the plan has shortfalls,
-    130 interrupted (nothing written). Options override the scenario header's solver
+    130 interrupted by Ctrl-C, 143 stopped by SIGTERM (both say whether a complete run
+    folder was written or nothing). Options override the scenario header's solver
     settings.
     """
     import forceplan
     from forceplan.exceptions import SolveError
+    from forceplan.io.atomic import check_writable
     from forceplan.io.load import check_source, read_source
     from forceplan.io.run_folder import default_run_dir, write_run_folder
 
     path = scenario if scenario is not None else _default_scenario()
     dest = out
-    if (
-        dest is not None
-        and dest.exists()
-        and not (dest.is_dir() and not any(dest.iterdir()))
-        and not force
-    ):
-        err_console.print(
-            f"error: {dest} already exists. Fix: choose a new --out folder or pass --force.",
-            markup=False,
-            soft_wrap=True,
-        )
-        sys.exit(EXIT_INVALID)
+    _refuse_out(dest, path, force)
     live = console.is_terminal
     reporter = PhaseReporter(live)
     console.print(f"planning {path}", markup=False, soft_wrap=True)
     timings: dict[str, float] = {}
+    published: list[Path] = []
+    reported: list[Path] = []
+    received, restore_sigterm = _sigterm_as_interrupt()
     try:
         source, timings["load"] = _timed(reporter, "load", read_source, path)
         (scen, problems), timings["validate"] = _timed(reporter, "validate", check_source, source)
         if scen is None:
             reporter.close()
-            print_problems(problems, str(path))
+            print_problems(problems, str(path), errors_file=errors_file)
             sys.exit(EXIT_INVALID)
         scen.origin = str(path)
         if any(p.severity == "warning" for p in problems):
             reporter.close()
             print_problems([p for p in problems if p.severity == "warning"], str(path))
+        target = dest if dest is not None else default_run_dir(scen.name)
+        check_writable(target)  # before the solve, not after it
         try:
             result = forceplan.plan(
                 scen,
@@ -339,19 +347,31 @@ def plan(
             extra, timings["explain"] = _timed(reporter, "explain", explain_plan, result)
             result.tables.update(extra)
             result.timings["explain"] = timings["explain"]
-        target = dest if dest is not None else default_run_dir(scen.name)
-        _, timings["write"] = _timed(
+        target, timings["write"] = _timed(
             reporter,
             "write",
-            lambda: write_run_folder(result, target, overwrite=force, write_lp=write_lp),
+            lambda: write_run_folder(
+                result,
+                target,
+                overwrite=force,
+                write_lp=write_lp,
+                unique=dest is None,  # a default name is never taken from another run
+                on_published=published.append,
+            ),
         )
         if report:
             from forceplan.report import write_report
 
             _, timings["report"] = _timed(reporter, "report", write_report, target)
+            reported.append(target)
+        reporter.close()
+        print_summary(result, target)
+    except KeyboardInterrupt:
+        reporter.close()
+        _interrupted(published, reported, received, report)
     finally:
         reporter.close()
-    print_summary(result, target)
+        restore_sigterm()
     if strict and len(result.tables["shortfalls"]):
         console.print(
             f"--strict: the plan has {len(result.tables['shortfalls'])} shortfall(s); exit 3.",
@@ -359,3 +379,93 @@ def plan(
         )
         sys.exit(EXIT_SHORTFALL)
     sys.exit(EXIT_OK)
+
+
+# --------------------------------------------------------------------------------------
+# publication: where the run may go, and what an interruption leaves
+# --------------------------------------------------------------------------------------
+
+EXIT_INTERRUPTED = 130
+"""Ctrl-C (SIGINT)."""
+EXIT_TERMINATED = 143
+"""SIGTERM (128 + 15)."""
+
+
+def _out_overlap(out: Path, scenario: Path) -> str | None:
+    """Why *out* may not hold the run of *scenario* (``None`` when it may)."""
+    o = Path(os.path.realpath(out))
+    s = Path(os.path.realpath(scenario))
+    folder = s if s.is_dir() else (s.parent if s.name == "scenario.yaml" else None)
+    if o == s or (folder is not None and o == folder):
+        return "is the scenario being planned"
+    if s.is_relative_to(o):
+        return f"contains the scenario being planned ({scenario})"
+    if folder is not None and o.is_relative_to(folder):
+        return f"lies inside the scenario folder being planned ({folder})"
+    return None
+
+
+def _refuse_out(dest: Path | None, scenario: Path, force: bool) -> None:
+    """Exit 1 before any work when --out would replace a run or touch the scenario."""
+    if dest is None:
+        return
+    why = _out_overlap(dest, scenario)
+    if why is not None:
+        err_console.print(
+            f"error: --out {dest} {why}; the run folder would replace or mix with the "
+            "scenario's files (even with --force it is refused). Fix: choose a --out folder "
+            "outside the scenario, e.g. runs/my-run.",
+            markup=False,
+            soft_wrap=True,
+        )
+        sys.exit(EXIT_INVALID)
+    if dest.exists() and not (dest.is_dir() and not any(dest.iterdir())) and not force:
+        err_console.print(
+            f"error: {dest} already exists. Fix: choose a new --out folder or pass --force.",
+            markup=False,
+            soft_wrap=True,
+        )
+        sys.exit(EXIT_INVALID)
+
+
+def _sigterm_as_interrupt() -> tuple[list[int], Callable[[], None]]:
+    """Treat SIGTERM like Ctrl-C (the solver is stopped, temporary files removed).
+
+    Returns the list of SIGTERMs received (for the exit code) and the function
+    that puts the previous handler back.
+    """
+    received: list[int] = []
+
+    def handler(signum: int, frame: Any) -> None:
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    try:
+        old = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: leave signals alone
+        return received, lambda: None
+
+    def restore() -> None:
+        signal.signal(signal.SIGTERM, old)
+
+    return received, restore
+
+
+def _interrupted(
+    published: list[Path], reported: list[Path], received: list[int], report: bool
+) -> None:
+    """Say what an interruption left (a complete run folder, or nothing) and exit 130/143."""
+    for sig in (signal.SIGINT, signal.SIGTERM):  # a second signal must not cut this short
+        signal.signal(sig, signal.SIG_IGN)
+    how = "stopped by SIGTERM" if received else "interrupted"
+    if not published:
+        err_console.print(f"{how}: nothing was written.", markup=False, soft_wrap=True)
+    else:
+        run = published[0]
+        text = f"{how}: the run folder {run} was already written and is complete"
+        if report and not reported:
+            text += f", but its report was not finished: write it with `forceplan report {run}`."
+        else:
+            text += "."
+        err_console.print(text, markup=False, soft_wrap=True)
+    sys.exit(EXIT_TERMINATED if received else EXIT_INTERRUPTED)

@@ -16,6 +16,7 @@ from forceplan.domain.schema import TableSchema, schemas
 from forceplan.io.atomic import atomic_dir
 from forceplan.io.raw import RawTable, format_number, read_csv_table
 from forceplan.validate.problems import Problem
+from forceplan.validate.yaml_header import MAX_HEADER_BYTES, header_too_large, parse_header_yaml
 
 HEADER_FILE = "scenario.yaml"
 
@@ -30,25 +31,6 @@ class SourceData:
     header_lines: dict[str, int]
     tables: dict[str, RawTable] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-
-
-def _yaml_lines(text: str) -> dict[str, int]:
-    """Dotted key -> 1-based line number for every mapping key in a YAML document."""
-    out: dict[str, int] = {}
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return out
-
-    def walk(n: Any, prefix: str) -> None:
-        if isinstance(n, yaml.MappingNode):
-            for k, v in n.value:
-                key = f"{prefix}{k.value}"
-                out[key] = k.start_mark.line + 1
-                walk(v, key + ".")
-
-    walk(node, "")
-    return out
 
 
 def read_folder(folder: Path) -> SourceData:
@@ -68,11 +50,11 @@ def read_folder(folder: Path) -> SourceData:
                 file=HEADER_FILE,
             )
         )
+    elif header_path.stat().st_size > MAX_HEADER_BYTES:
+        problems.append(header_too_large(HEADER_FILE))
     else:
         try:
             text = header_path.read_text(encoding="utf-8-sig")
-            header_data = yaml.safe_load(text)
-            lines = _yaml_lines(text)
         except UnicodeDecodeError:
             problems.append(
                 Problem(
@@ -83,25 +65,9 @@ def read_folder(folder: Path) -> SourceData:
                     file=HEADER_FILE,
                 )
             )
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            context = getattr(exc, "context", None)
-            context_mark = getattr(exc, "context_mark", None)
-            where = (
-                f" ({context} that starts on line {context_mark.line + 1})"
-                if context and context_mark and (mark is None or context_mark.line != mark.line)
-                else ""
-            )
-            problems.append(
-                Problem(
-                    "error",
-                    "header-format",
-                    f"{HEADER_FILE} is not valid YAML: {getattr(exc, 'problem', exc)}{where}.",
-                    "write one 'key: value' per line; lists as [a, b] ; indent nested settings.",
-                    file=HEADER_FILE,
-                    row=mark.line + 1 if mark else None,
-                )
-            )
+        else:
+            header_data, lines, probs = parse_header_yaml(text, HEADER_FILE)
+            problems += probs
     tables: dict[str, RawTable] = {}
     for name in schemas():
         path = folder / f"{name}.csv"

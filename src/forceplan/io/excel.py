@@ -250,6 +250,7 @@ def read_workbook(path: Path, shown: str) -> SourceData:
             "open and re-save it in Excel as .xlsx.",
         )
     names = wb.sheetnames
+    cached = _CachedValues(path)
     header_data: Any = None
     lines: dict[str, int] = {}
     if HEADER_SHEET not in names:
@@ -264,7 +265,7 @@ def read_workbook(path: Path, shown: str) -> SourceData:
             )
         )
     else:
-        header_data, lines, probs = _read_header_sheet(wb[HEADER_SHEET], shown)
+        header_data, lines, probs = _read_header_sheet(wb[HEADER_SHEET], shown, cached)
         problems += probs
     tables: dict[str, RawTable] = {}
     for name, schema in schemas().items():
@@ -281,7 +282,7 @@ def read_workbook(path: Path, shown: str) -> SourceData:
                 )
             )
             continue
-        table, probs = _read_table_sheet(wb[name], name, shown)
+        table, probs = _read_table_sheet(wb[name], name, shown, cached)
         if table.header:  # a sheet without a header row is reported as empty-sheet only
             tables[name] = table
         problems += probs
@@ -320,42 +321,134 @@ def _cell_problems(ws: Any, shown: str, header: list[str]) -> list[Problem]:
     return problems
 
 
-def _read_header_sheet(ws: Any, shown: str) -> tuple[Any, dict[str, int], list[Problem]]:
+class _CachedValues:
+    """The values Excel last calculated for formula cells, read only when a formula is met.
+
+    openpyxl reads either formulas or their saved values; the second reading (of
+    the saved values) is paid only by workbooks that hold formulas.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.book: Any = None
+
+    def value(self, sheet: str, row: int, column: int) -> Any:
+        """The saved value of a cell (``None`` when the workbook holds none)."""
+        if self.book is None:
+            self.book = openpyxl.load_workbook(self.path, data_only=True)
+        cell = self.book[sheet]._cells.get((row, column))
+        return None if cell is None else cell.value
+
+
+def _rows_with_values(ws: Any) -> dict[int, dict[int, Any]]:
+    """Row -> column -> cell of every cell that holds a value, from the cells in the file.
+
+    Iterating the sheet's used range instead would cost as much as the range a
+    stray cell claims (row 1,048,576 of a small sheet: a million rows); this
+    costs as much as the cells actually stored.
+    """
+    rows: dict[int, dict[int, Any]] = {}
+    for (r, c), cell in ws._cells.items():  # openpyxl's store of the cells present
+        if cell.value is not None:
+            rows.setdefault(r, {})[c] = cell
+    return rows
+
+
+def _formula_text(value: Any) -> str:
+    return str(getattr(value, "text", None) or value)
+
+
+def _formula(
+    cell: Any,
+    cached: _CachedValues,
+    sheet: str,
+    row: int,
+    column: int,
+    what: str,
+    make: Any,
+) -> tuple[Any, Problem]:
+    """The saved value of a formula cell, and the warning (value used) or error (none saved)."""
+    value = cached.value(sheet, row, column)
+    formula = _formula_text(cell.value)
+    if value is not None:
+        return value, make(
+            "warning",
+            f"{what} a formula ({formula}); the value Excel saved with it "
+            f"({cell_text(value)}) is used.",
+            "check the value is current (recalculate and save in Excel), or replace the "
+            "formula by its value (Copy, then Paste Special > Values).",
+        )
+    return None, make(
+        "error",
+        f"{what} a formula ({formula}) with no saved value: the workbook was written by "
+        "a program that does not calculate formulas.",
+        "open the workbook in Excel and save it (Excel then saves each formula's value), "
+        "or replace the formula by its value (Copy, then Paste Special > Values).",
+    )
+
+
+def _read_header_sheet(
+    ws: Any, shown: str, cached: _CachedValues
+) -> tuple[Any, dict[str, int], list[Problem]]:
     problems = _cell_problems(ws, shown, ["setting", "value"])
     data: dict[str, Any] = {}
     lines: dict[str, int] = {}
-    for r, row in enumerate(ws.iter_rows(min_row=2, max_col=2), start=2):
-        key_cell, val_cell = row[0], row[1] if len(row) > 1 else None
-        key = key_cell.value
+    first_row: dict[str, int] = {}
+    present = _rows_with_values(ws)
+    for r in sorted(k for k in present if k >= 2):
+        key_cell, val_cell = present[r].get(1), present[r].get(2)
+        key = key_cell.value if key_cell is not None else None
         if key is None or str(key).strip() == "":
             continue
         key = str(key).strip()
-        parts = key.split(".")
-        for depth in range(1, len(parts) + 1):  # rows locate problems, even of empty values
-            lines.setdefault(".".join(parts[:depth]), r)
-        if val_cell is not None and val_cell.data_type == "f":
+        if key in first_row:
             problems.append(
                 Problem(
                     "error",
+                    "duplicate-setting",
+                    f"setting '{key}' is given twice (first in row {first_row[key]}); only one "
+                    "value can hold.",
+                    "keep one of the two rows and delete the other.",
+                    file=shown,
+                    sheet=ws.title,
+                    row=r,
+                    column="setting",
+                    cell=f"A{r}",
+                )
+            )
+            continue
+        first_row[key] = r
+        parts = key.split(".")
+        for depth in range(1, len(parts) + 1):  # rows locate problems, even of empty values
+            lines.setdefault(".".join(parts[:depth]), r)
+        value = val_cell.value if val_cell is not None else None
+        if val_cell is not None and val_cell.data_type == "f":
+
+            def make(severity: str, message: str, fix: str, r: int = r) -> Problem:
+                return Problem(
+                    severity,  # type: ignore[arg-type]
                     "formula-cell",
-                    f"the value of '{key}' is a formula ({val_cell.value}); forceplan reads "
-                    "values, not formulas.",
-                    "replace the formula by its value (Copy, then Paste Special > Values).",
+                    message,
+                    fix,
                     file=shown,
                     sheet=ws.title,
                     row=r,
                     column="value",
                     cell=f"B{r}",
                 )
+
+            value, problem = _formula(
+                val_cell, cached, ws.title, r, 2, f"the value of '{key}' is", make
             )
-            continue
-        value = val_cell.value if val_cell is not None else None
+            problems.append(problem)
+            if value is None:
+                continue
         if isinstance(value, str):
             value = unescape_text(value)
         if value is None or (isinstance(value, str) and value.strip() == ""):
             continue
         if key in LIST_FIELDS:
-            value = [v.strip() for v in str(value).split(",") if v.strip()]
+            value = [v.strip() for v in cell_text(value).split(",") if v.strip()]
         node = data
         for p in parts[:-1]:
             node = node.setdefault(p, {})
@@ -366,10 +459,15 @@ def _read_header_sheet(ws: Any, shown: str) -> tuple[Any, dict[str, int], list[P
     return data, lines, problems
 
 
-def _read_table_sheet(ws: Any, name: str, shown: str) -> tuple[RawTable, list[Problem]]:
-    rows_iter = ws.iter_rows()
-    header_cells = next(rows_iter, ())
-    header = [cell_text(c.value).strip() for c in header_cells]
+def _read_table_sheet(
+    ws: Any, name: str, shown: str, cached: _CachedValues
+) -> tuple[RawTable, list[Problem]]:
+    present = _rows_with_values(ws)
+    first = present.get(1, {})
+    header = [
+        cell_text(first[j].value).strip() if j in first else ""
+        for j in range(1, max(first, default=0) + 1)
+    ]
     while header and header[-1] == "":
         header.pop()
     table = RawTable(name=name, file=shown, sheet=name, header=header)
@@ -385,23 +483,26 @@ def _read_table_sheet(ws: Any, name: str, shown: str) -> tuple[RawTable, list[Pr
         )
         return table, problems
     width = len(header)
-    for r, cells in enumerate(rows_iter, start=2):
-        texts = []
-        for j, c in enumerate(cells):
+    for r in sorted(k for k in present if k >= 2):
+        cells = present[r]
+        texts = [""] * max(width, max(cells))
+        for j, c in cells.items():
+            col = header[j - 1] if j <= width else None
+            value = c.value
             if c.data_type == "f":
-                col = header[j] if j < width else None
-                problems.append(
-                    table.problem(
-                        "formula-cell",
-                        f"cell holds a formula ({c.value}); forceplan reads values, not formulas.",
-                        "replace the formula by its value (Copy, then Paste Special > Values).",
-                        row=r,
-                        column=col,
+
+                def make(
+                    severity: str, message: str, fix: str, r: int = r, col: Any = col
+                ) -> Problem:
+                    return table.problem(
+                        "formula-cell", message, fix, row=r, column=col, severity=severity
                     )
-                )
-                texts.append("")
-                continue
-            texts.append(unescape_text(c.value) if isinstance(c.value, str) else cell_text(c.value))
+
+                value, problem = _formula(c, cached, ws.title, r, j, "cell holds", make)
+                problems.append(problem)
+                if value is None:
+                    continue
+            texts[j - 1] = unescape_text(value) if isinstance(value, str) else cell_text(value)
         if not any(t.strip() for t in texts):
             continue
         if len(texts) > width and any(t.strip() for t in texts[width:]):
@@ -413,6 +514,8 @@ def _read_table_sheet(ws: Any, name: str, shown: str) -> tuple[RawTable, list[Pr
                     row=r,
                 )
             )
+            if not any(t.strip() for t in texts[:width]):
+                continue  # only stray cells: not a row of the table
         texts = (texts + [""] * width)[:width]
         table.rows.append(texts)
         table.row_numbers.append(r)

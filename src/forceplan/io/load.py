@@ -95,6 +95,8 @@ def check_source(source: SourceData, rules: bool = True) -> tuple[Scenario | Non
             source.header_data, source.header_file, source.header_sheet, source.header_lines
         )
         problems += hp
+        if any(p.rule == "duplicate-setting" and p.severity == "error" for p in problems):
+            header = None  # which of the two values was meant is unknown: no horizon from it
     periods = header.period_labels if header is not None else None
     parsed: dict[str, ParsedTable] = {}
     for name, schema in schemas().items():
@@ -106,8 +108,18 @@ def check_source(source: SourceData, rules: bool = True) -> tuple[Scenario | Non
         problems += probs
     if rules and len(parsed) == len(schemas()):
         ctx = Context(header, parsed, source.header_file, source.header_sheet)
+        # a cell that already holds an error is not reported again by a cross-table rule
+        flagged = {
+            (p.file, p.sheet, p.row, p.column)
+            for p in problems
+            if p.severity == "error" and p.row is not None and p.column is not None
+        }
         for rule in RULES:
-            problems += rule(ctx)
+            problems += [
+                p
+                for p in rule(ctx)
+                if p.severity != "error" or (p.file, p.sheet, p.row, p.column) not in flagged
+            ]
     problems = sort_problems(_dedupe(_drop_consequences(source, problems)))
     if header is None or any(p.severity == "error" for p in problems):
         return None, problems
@@ -126,7 +138,11 @@ def _drop_consequences(source: SourceData, problems: list[Problem]) -> list[Prob
     at the same cell; a header setting whose value is a formula is not also
     reported as missing or invalid on the same row.
     """
-    read = [p for p in source.problems if p.rule == "formula-cell" and p.row is not None]
+    read = [
+        p
+        for p in source.problems
+        if p.rule == "formula-cell" and p.severity == "error" and p.row is not None
+    ]
     cells = {(p.file, p.sheet, p.row, p.column) for p in read if p.column is not None}
     header_rows = {
         p.row for p in read if p.file == source.header_file and p.sheet == source.header_sheet

@@ -135,15 +135,10 @@ def read_csv_table(path: Path, name: str, shown: str) -> tuple[RawTable | None, 
             line,
         )
     problems: list[Problem] = []
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
-    except csv.Error as exc:
-        return None, bad(
-            "not-csv",
-            f"the file cannot be read as CSV: {exc}.",
-            "check quotes and separators; save the table as CSV (comma-separated, UTF-8).",
-        )
-    # Spreadsheet row numbers count physical lines; multi-line quoted cells are rare.
+    records, quoting = _read_records(text, shown)
+    if quoting:
+        return None, quoting
+    # Spreadsheet row numbers count records (a multi-line quoted cell is one row).
     numbered = [(i + 1, r) for i, r in enumerate(records) if any(c.strip() for c in r)]
     if not numbered:
         return None, bad("empty-file", "the file has no header row.", "write the header row.", 1)
@@ -175,6 +170,99 @@ def read_csv_table(path: Path, name: str, shown: str) -> tuple[RawTable | None, 
         table.rows.append(rec)
         table.row_numbers.append(line)
     return table, problems
+
+
+def _error_field(record: str, limit: int) -> int:
+    """0-based field of *record* (one CSV record's text) where strict CSV reading fails.
+
+    Mirrors the reader: a quote opens a quoted value only at the start of a field;
+    inside it ``""`` is a quote; after the closing quote only a comma or the line
+    end may follow; a value may not exceed *limit* characters.
+    """
+    field = length = i = 0
+    at_start, quoted, n = True, False, len(record)
+    while i < n:
+        ch = record[i]
+        if quoted:
+            if ch == '"':
+                if i + 1 < n and record[i + 1] == '"':
+                    i, length = i + 2, length + 1
+                    continue
+                quoted, i = False, i + 1
+                if i < n and record[i] not in ",\r\n":
+                    return field
+                continue
+        elif ch == ",":
+            field, length, at_start, i = field + 1, 0, True, i + 1
+            continue
+        elif ch in "\r\n":
+            break
+        elif at_start and ch == '"':
+            quoted, at_start, i = True, False, i + 1
+            continue
+        at_start, length, i = False, length + 1, i + 1
+        if length > limit:
+            return field
+    return field
+
+
+def _read_records(text: str, shown: str) -> tuple[list[list[str]], list[Problem]]:
+    """Every CSV record of *text*, and a located problem for each record that cannot be read.
+
+    A quoting error names the spreadsheet row (the record's number) and the column
+    (from the header row, when the error is past it).
+    """
+    lines = list(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    limit = csv.field_size_limit()
+    records: list[list[str]] = []
+    problems: list[Problem] = []
+    row = 0
+    while True:
+        first = reader.line_num  # physical lines read before this record
+        try:
+            rec = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            row += 1
+            records.append([])
+            field = _error_field("".join(lines[first : reader.line_num]), limit)
+            header = records[0] if records and row > 1 else []
+            column = header[field].strip() if field < len(header) else None
+            where = f"field {field + 1}" + (f" ('{column}')" if column else "")
+            msg = str(exc)
+            if "field larger" in msg:
+                rule = "field-too-long"
+                message = (
+                    f"{where} is longer than {limit:,} characters, the most a CSV value may "
+                    "hold (often a quote that is never closed)."
+                )
+                fix = "check the quotes of this row; shorten the value."
+            elif "end of data" in msg:
+                rule = "csv-quote"
+                message = (
+                    f"the quote that opens {where} is never closed, so the rest of the file "
+                    f"(from line {first + 1}) would be read as one value."
+                )
+                fix = "close the quote, or remove it (a value needs quotes only around a comma)."
+            else:
+                rule = "csv-quote"
+                message = (
+                    f"{where} starts with a quote, but text follows its closing quote "
+                    f"(as in '\"Grad\" MLRS')."
+                )
+                fix = (
+                    'quote the whole value and double the quotes inside it ("""Grad"" MLRS"), '
+                    "or remove the quotes."
+                )
+            problems.append(
+                Problem("error", rule, message, fix, file=shown, row=row, column=column)
+            )
+            continue
+        row += 1
+        records.append(rec)
+    return records, problems
 
 
 def cell_text(value: Any) -> str:

@@ -21,6 +21,7 @@ import logging
 import math
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -279,7 +280,12 @@ def _write_workbook(
 
 
 def write_run_folder(
-    plan: Plan, dest: Path | str, overwrite: bool = False, write_lp: bool = False
+    plan: Plan,
+    dest: Path | str,
+    overwrite: bool = False,
+    write_lp: bool = False,
+    unique: bool = False,
+    on_published: Callable[[Path], None] | None = None,
 ) -> Path:
     """Write a plan as a run folder, atomically.
 
@@ -293,11 +299,17 @@ def write_run_folder(
         Replace an existing non-empty *dest*; otherwise that is an error.
     write_lp
         Also write ``model.lp`` with readable names (needs ``plan.model``).
+    unique
+        When *dest* exists (or appears while the run is written), write to the
+        next free name ``dest-2``, ``dest-3``, ... instead (default run folders).
+    on_published
+        Called with the run folder's final place the moment it is in place, even
+        when SIGINT or SIGTERM arrives just then (see :func:`forceplan.io.atomic.publish_dir`).
 
     Returns
     -------
     Path
-        *dest*.
+        Where the run folder was written: *dest* (or, with *unique*, the free name taken).
 
     Raises
     ------
@@ -326,7 +338,14 @@ def write_run_folder(
     _check_tables(plan.tables)
     started = time.perf_counter()
     try:
-        with atomic_dir(dest, overwrite=overwrite) as tmp:
+        published: list[Path] = []
+
+        def record(final: Path) -> None:
+            published.append(final)
+            if on_published is not None:
+                on_published(final)
+
+        with atomic_dir(dest, overwrite=overwrite, unique=unique, on_published=record) as tmp:
             scenario_dir = tmp / SCENARIO_DIR
             write_folder_into(plan.scenario.header, plan.scenario.tables, scenario_dir)
             plan_dir = tmp / PLAN_DIR
@@ -346,6 +365,7 @@ def write_run_folder(
         raise RunFolderError(
             f"could not write the run folder {dest}: {exc}. Fix: check the path and free space."
         ) from exc
+    dest = published[0] if published else dest
     log.info("wrote run folder %s", dest)
     return dest
 

@@ -6,6 +6,7 @@ Every check is vectorised over the column and reports each offending row.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,7 +14,7 @@ import pandas as pd
 
 from forceplan.domain.schema import Column, TableSchema
 from forceplan.io.raw import RawTable
-from forceplan.validate.problems import Problem
+from forceplan.validate.problems import Problem, is_invisible, shown
 
 HUGE = 1e12
 """Magnitude above which a number is rejected as implausible (likely a typo)."""
@@ -28,10 +29,53 @@ class ParsedTable:
     row_numbers: np.ndarray
 
 
-def suggest(value: str, options: list[str] | set[str]) -> str:
-    """A 'did you mean' hint for *value* among *options* (empty if none is close)."""
+def id_key(value: str) -> str:
+    """The form in which two ids are compared: NFKC-normalised, case-folded, invisibles dropped.
+
+    Whitespace is dropped too (a no-break space becomes a space under NFKC); ids
+    with spaces are reported as id-format anyway.
+
+    ``NATO-TANK-1``, ``nato-tank-1`` and ``nato\u2011tank\u20111`` are different
+    texts a planner cannot tell apart in a table; they compare equal here, so they
+    are reported as duplicates, or as a reference written differently from its id.
+
+    Examples
+    --------
+    >>> id_key("NATO-TANK-1") == id_key("nato-tank-1") == id_key("nato-tank-1\u200b")
+    True
+    >>> id_key("\uff2d777")  # fullwidth M
+    'm777'
+    """
+    text = unicodedata.normalize("NFKC", str(value)).casefold()
+    if text.isascii() and text.isprintable() and " " not in text:
+        return text
+    return "".join(ch for ch in text if not (is_invisible(ch) or ch.isspace()))
+
+
+def suggest(value: str, options: list[str] | set[str], keys: dict[str, str] | None = None) -> str:
+    """A 'did you mean' hint for *value* among *options* (empty if none is close).
+
+    An option that differs only in letter case, Unicode form or invisible
+    characters is named as such. *keys* (``id_key(option) -> option``, first in
+    sorted order) saves recomputing it when many values are checked.
+    """
+    if keys is None:
+        keys = {}
+        for o in sorted(options):
+            keys.setdefault(id_key(o), o)
+    same = [o for o in (keys.get(id_key(value)),) if o is not None and o != value]
+    if same:
+        return (
+            f" It differs from '{shown(same[0])}' only in letter case, character form or "
+            "invisible characters: write it exactly the same."
+        )
     close = difflib.get_close_matches(value, sorted(options), n=1, cutoff=0.6)
-    return f" Did you mean '{close[0]}'?" if close else ""
+    return f" Did you mean '{shown(close[0])}'?" if close else ""
+
+
+def malformed_id(value: str) -> bool:
+    """True for an id holding whitespace or an invisible character (reported as id-format)."""
+    return any(ch.isspace() or is_invisible(ch) for ch in str(value))
 
 
 def _listing(values: list[str] | tuple[str, ...], limit: int = 12) -> str:
@@ -170,12 +214,31 @@ def _parse_column(
             spaced = (~empty) & (
                 stripped.str.contains(r"\s", regex=True) | (stripped != text)
             ).to_numpy(dtype=bool)
+            invisible = (~empty) & ~spaced & ~nul & text.map(malformed_id).to_numpy(dtype=bool)
             for r, v in zip(rows[spaced], values[spaced], strict=True):
                 problems.append(
                     raw.problem(
                         "id-format",
-                        f"id '{v}' contains spaces.",
+                        f"id '{shown(v)}' contains spaces.",
                         "use ids without spaces (e.g. replace spaces by '-').",
+                        row=int(r),
+                        column=column.name,
+                    )
+                )
+            for r, v in zip(rows[invisible], values[invisible], strict=True):
+                names = sorted(
+                    {
+                        f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed')}"
+                        for c in v
+                        if is_invisible(c)
+                    }
+                )
+                problems.append(
+                    raw.problem(
+                        "id-format",
+                        f"id '{shown(v)}' contains an invisible character ({', '.join(names)}).",
+                        "retype the id; invisible characters often come from copying out of a "
+                        "web page or document.",
                         row=int(r),
                         column=column.name,
                     )
@@ -186,7 +249,7 @@ def _parse_column(
                 problems.append(
                     raw.problem(
                         "value-not-allowed",
-                        f"'{v}' is not an allowed value of '{column.name}'."
+                        f"'{shown(v)}' is not an allowed value of '{column.name}'."
                         + suggest(str(v), list(column.allowed)),
                         f"use one of: {', '.join(column.allowed)}.",
                         row=int(r),
@@ -204,7 +267,7 @@ def _parse_column(
         problems.append(
             raw.problem(
                 "not-a-number",
-                f"'{v}' is not {kind}.",
+                f"'{shown(v)}' is not {kind}.",
                 f"enter {kind}"
                 + (f" in {column.unit}" if column.unit and column.type != "period" else "")
                 + ", without units or thousands separators.",
@@ -313,20 +376,42 @@ def _check_keys(
     if not schema.key or not len(frame):
         return []
     key = list(schema.key)
+    if any(k not in raw.header and schema.column(k).required for k in key):
+        return []  # a key column is missing: reported once as column-missing
     keyframe = frame[key].astype(str)
-    dup = keyframe.duplicated(keep="first").to_numpy()
+    # ids are compared as a planner reads them: ignoring case, Unicode form, invisibles
+    compared = pd.DataFrame(
+        {k: keyframe[k].map(id_key) if schema.column(k).type == "id" else keyframe[k] for k in key}
+    )
+    # rows with an empty required key are reported as value-missing, not as duplicates
+    blank = np.zeros(len(frame), dtype=bool)
+    for k in key:
+        if schema.column(k).required and schema.column(k).default == "":
+            blank |= (keyframe[k].str.strip() == "").to_numpy(dtype=bool)
+    dup = compared.duplicated(keep="first").to_numpy() & ~blank
     if not dup.any():
         return []
-    first_row = pd.Series(rows).groupby([keyframe[k] for k in key], sort=False).transform("first")
+    groups = [compared[k] for k in key]
+    first_row = pd.Series(rows).groupby(groups, sort=False).transform("first")
+    first_pos = pd.Series(np.arange(len(frame))).groupby(groups, sort=False).transform("first")
     problems = []
     for i in np.flatnonzero(dup):
         tup = tuple(keyframe.iloc[i])
-        label = ", ".join(f"{k}={v!r}" for k, v in zip(key, tup, strict=True))
+        first = tuple(keyframe.iloc[int(first_pos.iloc[i])])
+        label = ", ".join(f"{k}='{shown(v)}'" for k, v in zip(key, tup, strict=True))
+        what = "id" if len(key) == 1 else "key"
+        if first == tup:
+            message = f"duplicate {what} ({label}): row {int(first_row.iloc[i])} already has it."
+        else:
+            other = ", ".join(f"'{shown(v)}'" for v in first)
+            message = (
+                f"duplicate {what} ({label}): row {int(first_row.iloc[i])} has {other}, which "
+                "differs only in letter case, character form or invisible characters."
+            )
         problems.append(
             raw.problem(
                 "duplicate-id" if len(key) == 1 else "duplicate-key",
-                f"duplicate {'id' if len(key) == 1 else 'key'} ({label}): row "
-                f"{int(first_row.iloc[i])} already has it.",
+                message,
                 "give each row a unique "
                 + ("id" if len(key) == 1 else "combination of " + ", ".join(key))
                 + ", or merge the two rows.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Literal
 
@@ -16,6 +17,36 @@ def excel_column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+_INVISIBLE = frozenset({"Cc", "Cf", "Co", "Cn", "Zl", "Zp", "Zs"})
+"""Unicode categories of characters a message shows escaped (a plain space excepted)."""
+
+
+def is_invisible(ch: str) -> bool:
+    """True for a character that prints as nothing or as a plain space (but is not one)."""
+    return ch != " " and unicodedata.category(ch) in _INVISIBLE
+
+
+def shown(text: object) -> str:
+    r"""*text* with invisible characters escaped, for quoting in a message.
+
+    Examples
+    --------
+    >>> shown("nato-tank-1\u200b"), shown("a\tb"), shown("plain text")
+    ('nato-tank-1\\u200b', 'a\\tb', 'plain text')
+    """
+    out = []
+    for ch in str(text):
+        if not is_invisible(ch):
+            out.append(ch)
+        elif ch in "\t\n\r":
+            out.append({"\t": "\\t", "\n": "\\n", "\r": "\\r"}[ch])
+        elif ord(ch) > 0xFFFF:
+            out.append(f"\\U{ord(ch):08x}")
+        else:
+            out.append(f"\\u{ord(ch):04x}")
+    return "".join(out)
 
 
 @dataclass(frozen=True)

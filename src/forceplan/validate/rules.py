@@ -14,8 +14,8 @@ import pandas as pd
 
 from forceplan.domain.header import ScenarioHeader
 from forceplan.domain.schema import schemas
-from forceplan.validate.columns import ParsedTable, suggest
-from forceplan.validate.problems import Problem
+from forceplan.validate.columns import ParsedTable, id_key, malformed_id, suggest
+from forceplan.validate.problems import Problem, shown
 
 
 @dataclass
@@ -49,35 +49,67 @@ Rule = Callable[[Context], list[Problem]]
 
 
 def references(ctx: Context) -> list[Problem]:
-    """Every reference column points to an existing id (schema ``reference``)."""
+    """Every reference column points to an existing id (schema ``reference``), written exactly.
+
+    A reference that matches an id only when case, Unicode form and invisible
+    characters are ignored is reported with the id it should be written as. A
+    reference to an id that is itself malformed (reported as ``id-format`` there)
+    is not reported again: that id is the root cause.
+    """
     problems = []
     for name, schema in schemas().items():
         if name not in ctx.tables:
             continue
         frame = ctx.frame(name)
         for col in schema.columns:
-            if not col.references:
-                continue
+            if not col.references or any(
+                t in ctx.tables and c not in ctx.tables[t].raw.header for t, c in col.references
+            ):
+                continue  # a target column is missing (column-missing): nothing to check against
             known: set[str] = set()
             for t, c in col.references:
                 if t in ctx.tables:
                     known |= set(ctx.frame(t)[c].astype(str))
+            by_key: dict[str, str] = {}
+            for k in sorted(known):
+                by_key.setdefault(id_key(k), k)
             values = frame[col.name].astype(str)
             bad = ((values != "") & ~values.isin(known)).to_numpy()
             targets = " or ".join(f"{t}.{c}" for t, c in col.references)
+            hints: dict[str, str] = {}  # one 'did you mean' search per distinct value
             for i in np.flatnonzero(bad):
                 v = values.iloc[i]
+                meant = by_key.get(id_key(v))
+                if meant is not None and malformed_id(meant) and not malformed_id(v):
+                    continue  # the id itself is reported (id-format); this follows from it
+                if meant is not None:
+                    fix = f"write it exactly as '{shown(meant)}'."
+                else:
+                    fix = (
+                        f"use an id that exists in {targets}, or add a row for '{shown(v)}' there."
+                    )
                 problems.append(
                     ctx.problem(
                         name,
                         int(i),
                         col.name,
                         "unknown-reference",
-                        f"'{v}' is not a known id of {targets}." + suggest(v, known),
-                        f"use an id that exists in {targets}, or add a row for '{v}' there.",
+                        f"'{shown(v)}' is not a known id of {targets}."
+                        + _hint(hints, v, known, by_key),
+                        fix,
                     )
                 )
     return problems
+
+
+MAX_HINTS = 1000
+"""Distinct unknown values per column given a 'did you mean' search (a flood needs none)."""
+
+
+def _hint(hints: dict[str, str], value: str, known: set[str], keys: dict[str, str]) -> str:
+    if value not in hints:
+        hints[value] = suggest(value, known, keys) if len(hints) < MAX_HINTS else ""
+    return hints[value]
 
 
 def lead_times_within_horizon(ctx: Context) -> list[Problem]:
