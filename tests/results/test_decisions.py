@@ -58,7 +58,8 @@ def test_costs_are_those_of_the_plan_tables_counted_once(table: pd.DataFrame) ->
 
 
 def test_sentences_use_display_names_and_units(table: pd.DataFrame) -> None:
-    text = dict(zip(zip(table["period"], table["action"], table["item_id"]), table["text"]))
+    keys = zip(table["period"], table["action"], table["item_id"], strict=True)
+    text = dict(zip(keys, table["text"], strict=True))
     assert text[2026, "donate", "m777"] == "donation of 8 M777 from USA, delivered 2027"
     assert (
         text[2026, "order", "155mm"]
@@ -96,7 +97,7 @@ def test_reserve_table_is_used_when_present() -> None:
 
 def test_rows_are_ordered_by_period_then_action(table: pd.DataFrame) -> None:
     rank = table["action"].map({a: i for i, a in enumerate(ACTIONS)})
-    keys = list(zip(table["period"], rank))
+    keys = list(zip(table["period"], rank, strict=True))
     assert keys == sorted(keys)
 
 
