@@ -16,7 +16,7 @@ import pytest
 
 from forceplan.api import plan as forceplan_plan
 from forceplan.report import write_report
-from forceplan.report.charts import stock_by_family
+from forceplan.report.charts import combat_value_by_family
 from forceplan.report.data import load_run
 from tests.report.browser import PageReport, open_report
 from tests.scenarios import small_scenario
@@ -37,8 +37,8 @@ def _check_page(run: Path, result: PageReport) -> None:
         assert chart["data"] >= 1, chart
         assert chart["traces"] == chart["data"], chart  # every trace drawn
         assert chart["points"] >= 1, chart  # with geometry (bars, lines or the heat-map image)
-    # the stock chart holds the plan's numbers, summed per standard family
-    table = stock_by_family(load_run(run))
+    # the stock chart holds the plan's combat value, summed per standard family
+    table = combat_value_by_family(load_run(run))
     expected = {f: table[f].round(2).tolist() for f in table.columns}
     assert {k: pytest.approx(v) for k, v in result.stock_y.items()} == expected
 
@@ -61,9 +61,11 @@ def _check_banner(result: PageReport) -> None:
 def test_handmade_report_in_chromium(chromium: Any, handmade_run: Path) -> None:
     result = open_report(chromium, handmade_run / "report.html", "report-handmade.png")
     _check_page(handmade_run, result)
-    assert result.declared_charts == 8
+    assert result.declared_charts == 10
     assert {c["id"] for c in result.charts} == {
         "chart-stock",
+        "chart-classes",
+        "chart-formation_gaps",
         "chart-capability",
         "chart-interoperability",
         "chart-formation_levels",
@@ -81,7 +83,7 @@ def small_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = forceplan_plan(small_scenario())
     assert result.has_plan, result.message
     run = Path(result.save(tmp_path_factory.mktemp("small") / "run"))
-    write_report(run)
+    write_report(run, png=True)
     return run
 
 

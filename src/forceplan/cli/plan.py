@@ -256,8 +256,11 @@ def plan(
     ] = True,
     report: Annotated[
         bool,
-        typer.Option("--report/--no-report", help="Write report.html and charts/ in RUNDIR."),
+        typer.Option("--report/--no-report", help="Write report.html in RUNDIR."),
     ] = True,
+    png: Annotated[
+        bool, typer.Option("--png", help="Also draw the report's charts as PNGs in RUNDIR/charts.")
+    ] = False,
 ) -> None:
     """Plan a scenario: an optimal year-by-year transition plan, written as a run folder.
 
@@ -342,7 +345,7 @@ def plan(
         if report:
             from forceplan.report import write_report
 
-            _, timings["report"] = _timed(reporter, "report", write_report, target)
+            _, timings["report"] = _timed(reporter, "report", write_report, target, png)
     finally:
         reporter.close()
     print_summary(result, target)
