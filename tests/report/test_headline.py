@@ -152,3 +152,28 @@ def test_formation_gaps_in_vehicles_per_role(handmade_run: Path) -> None:
 def test_ammunition_view_keeps_shortfalls_and_soviet_calibres(handmade_run: Path) -> None:
     # 152mm (Soviet, short in 2026, used less in 2028) first, then 155mm
     assert ammunition_that_matters(load_run(handmade_run)) == ["152mm", "155mm"]
+
+
+def test_what_binds_section_ranks_within_each_stage(handmade_run: Path) -> None:
+    from forceplan.report.text import binding_sections
+
+    data = load_run(handmade_run)
+    data.binding = pd.DataFrame(
+        {
+            "constraint": ["a", "b", "c"],
+            "coordinates": ["", "", ""],
+            "dual": [305.0, 0.002, 0.01],
+            "unit": ["USD million", "shortfall", "shortfall"],
+            "text": ["radio line", "small", "larger"],
+            "stage": ["cost", "shortfall", "shortfall"],
+            "verified": [False, True, True],
+        }
+    )
+    sections = binding_sections(data)
+    assert sections is not None
+    assert [s.title for s in sections] == [
+        "Stage 3, cost (in money)",
+        "Stage 1, shortfalls (in requirement-periods of shortfall)",
+    ]
+    assert sections[0].lines == ["radio line (not verified by re-planning)"]
+    assert sections[1].lines == ["larger", "small"]  # within its stage, never against 305

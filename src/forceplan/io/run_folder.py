@@ -385,10 +385,11 @@ def _write_workbook(
         columns = [str(c) for c in frame.columns]
         numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
         budgets = name == "budgets"
-        formats = [
+        formats: list[str | None] = [
             (_number_format(c, budgets) if not c.isdigit() else WHOLE) if num else None
             for c, num in zip(columns, numeric, strict=True)
         ]
+        formats = [None if f == PERIOD else f for f in formats]  # whole years: General shows them
         if name == "by year":  # period columns hold quantities or money
             formats = [None if not num else WHOLE for num in numeric]
         for i, (c, num) in enumerate(zip(columns, numeric, strict=True), start=1):
@@ -413,16 +414,27 @@ def _write_workbook(
             if name == "by year" and "unit" in frame
             else None
         )
+        # one styled cell per format, its value set row by row: a write-only sheet
+        # serialises each row on append, and styling a fresh cell costs ~50x more
+        styled: dict[str, WriteOnlyCell] = {}
+
+        def shaped(value: Any, number_format: str) -> WriteOnlyCell:
+            cell = styled.get(number_format)
+            if cell is None:
+                cell = styled[number_format] = WriteOnlyCell(sheet, value=0)
+                cell.number_format = number_format
+            cell.value = value
+            return cell
+
         for r, row in enumerate(frame.itertuples(index=False, name=None)):
             out = []
+            money_row = money_rows is not None and bool(money_rows[r])
             for v, f in zip(row, formats, strict=True):
                 value = _cell(v)
                 if f is None or value is None or isinstance(value, str):
                     out.append(value)
                     continue
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = MONEY if money_rows is not None and money_rows[r] else f
-                out.append(cell)
+                out.append(shaped(value, MONEY if money_row else f))
             sheet.append(out)
 
     if decisions is not None:

@@ -18,7 +18,7 @@ from forceplan.io.run_folder import NOTIONAL_NOTE
 from forceplan.report.charts import Chart, build_charts, period_axis
 from forceplan.report.data import ReportData, load_run
 from forceplan.report.headline import Headline, headline
-from forceplan.report.text import binding_lines, fmt, overview_lines, shortfall_sections
+from forceplan.report.text import binding_sections, fmt, overview_lines, shortfall_sections
 from forceplan.results.decisions import ACTIONS, decisions_by_year, quantity_text
 
 log = logging.getLogger(__name__)
@@ -252,22 +252,23 @@ def _shortfalls_html(data: ReportData) -> str:
 
 
 def _binding_html(data: ReportData) -> str:
-    found = binding_lines(data)
-    if found is None:
+    sections = binding_sections(data)
+    if sections is None:
         return (
             '<p class="note">This run has no binding-constraint analysis '
             "(plan/binding.csv is absent): run <code>forceplan explain</code> on the run "
             "folder to compute shadow prices.</p>"
         )
-    lines, more = found
-    if not lines:
+    if not sections:
         return "<p>No constraint binds with a non-zero shadow price.</p>"
-    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
-    tail = f"<p>... and {more} more in plan/binding.csv.</p>" if more else ""
-    return (
-        "<p>The constraints that limit the plan most, strongest shadow price first:</p>"
-        f'<ul class="words">{items}</ul>{tail}'
-    )
+    parts = [
+        "<p>The constraints that limit the plan most, per solver stage and in that stage's own "
+        "unit (stages are never ranked against each other), strongest first:</p>"
+    ]
+    for section in sections:
+        items = "".join(f"<li>{escape(line)}</li>" for line in section.lines)
+        parts.append(f'<h3>{escape(section.title)}</h3><ul class="words">{items}</ul>')
+    return "".join(parts)
 
 
 def _headline_html(h: Headline) -> str:
