@@ -161,3 +161,27 @@ def test_deck_renders_through_libreoffice(deck_run: Path, tmp_path: Path) -> Non
         red = (image[..., 0] > 0.55) & (image[..., 1] < 0.2) & (image[..., 2] < 0.25)
         assert red.sum() > 20, page.name
         assert image.shape[1] > image.shape[0]  # a 16:9 slide, not a portrait page
+
+
+def test_deck_of_a_real_small_plan_equals_its_run_folder(tmp_path: Path) -> None:
+    from forceplan.api import plan
+    from tests.scenarios import small_scenario
+
+    result = plan(small_scenario())
+    assert result.has_plan, result.message
+    run = Path(result.save(tmp_path / "run"))
+    r = CliRunner().invoke(app, ["plan", "--help"])
+    assert "--png" in r.output
+    prs = Presentation(str(write_deck(run)))
+    slides = list(prs.slides)
+    assert len(slides) == len(TITLES)
+    assert all("NOTIONAL" in _texts(s) for s in slides)
+    (table,) = _tables(slides[4])
+    decisions = pd.read_csv(run / "plan" / "decisions.csv")
+    assert sum(int(c) for row in table[1:] for c in row[1:-1]) == len(decisions)
+    interop = pd.read_csv(run / "plan" / "interoperability.csv").sort_values("period")
+    first, last = interop["index"].iloc[0], interop["index"].iloc[-1]
+    headline_text = "\n".join(_texts(slides[1]))
+    assert f"goes from {first:.2f} in 2026 to {last:.2f} in 2028" in headline_text
+    spent = pd.read_csv(run / "plan" / "budgets.csv")["spent"].sum()
+    assert f"Cost: {spent:,.0f} USD million over 2026-2028" in headline_text

@@ -94,6 +94,7 @@ def test_plan_small_scenario_end_to_end(tmp_path: Path, small_folder: Path) -> N
     binding = pd.read_csv(run / "plan" / "binding.csv")
     assert f"what binds most:\n  - {binding['text'].iloc[0]}" in out
     assert (run / "report.html").is_file() and f"report: {run / 'report.html'}" in out
+    assert not (run / "charts").exists()  # PNG charts only with --png (issue 10)
     assert {"explain", "report"} <= set(re.findall(r"^(\w+)\s+\d+\.\d\d s$", out, re.M))
 
 

@@ -69,7 +69,7 @@ def test_sentences_use_display_names_and_units(table: pd.DataFrame) -> None:
         text[2026, "expand", "us-155"]
         == "expand the us-155 line (USA) by 1 expansion for 50 USD million"
     )
-    assert text[2028, "receive", "m777"] == "receive 9 M777 from USA"
+    assert text[2028, "receive", "m777"] == "receive 9 M777 from USA, pledged in 2027"
     assert text[2027, "replenish", "m777"] == "replenish USA's M777 stockpile with 5"
 
 
@@ -131,3 +131,16 @@ def test_run_folder_and_workbook_hold_the_decisions(tmp_path: Path) -> None:
     assert by_key["stock", "M777"] == (4.0, 12.0, 21.0)
     assert by_key["donate", "M777"] == (8.0, 9.0, None)
     assert by_key["order cost", "155mm"] == (80.0, 100.0, 120.0)
+
+
+def test_workbook_cells_keep_the_plan_values(tmp_path: Path) -> None:
+    run = write_handmade_run(tmp_path / "run")
+    wb = openpyxl.load_workbook(run / "plan.xlsx", read_only=True)
+    for name in ("stock", "ammunition", "budgets", "decisions"):
+        csv = pd.read_csv(run / "plan" / f"{name}.csv")
+        rows = list(wb[name].iter_rows(values_only=True))
+        sheet = pd.DataFrame(rows[1:], columns=rows[0])
+        for column in csv.columns:
+            if pd.api.types.is_numeric_dtype(csv[column]):
+                got = pd.to_numeric(sheet[column]).tolist()
+                assert got == pytest.approx(csv[column].tolist(), nan_ok=True), (name, column)

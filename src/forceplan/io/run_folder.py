@@ -416,12 +416,13 @@ def _write_workbook(
         )
         # one styled cell per format, its value set row by row: a write-only sheet
         # serialises each row on append, and styling a fresh cell costs ~50x more
-        styled: dict[str, WriteOnlyCell] = {}
+        # (one per column: a row holds several cells of the same format)
+        styled: dict[tuple[int, str], WriteOnlyCell] = {}
 
-        def shaped(value: Any, number_format: str) -> WriteOnlyCell:
-            cell = styled.get(number_format)
+        def shaped(column: int, value: Any, number_format: str) -> WriteOnlyCell:
+            cell = styled.get((column, number_format))
             if cell is None:
-                cell = styled[number_format] = WriteOnlyCell(sheet, value=0)
+                cell = styled[column, number_format] = WriteOnlyCell(sheet, value=0)
                 cell.number_format = number_format
             cell.value = value
             return cell
@@ -429,12 +430,12 @@ def _write_workbook(
         for r, row in enumerate(frame.itertuples(index=False, name=None)):
             out = []
             money_row = money_rows is not None and bool(money_rows[r])
-            for v, f in zip(row, formats, strict=True):
+            for j, (v, f) in enumerate(zip(row, formats, strict=True)):
                 value = _cell(v)
                 if f is None or value is None or isinstance(value, str):
                     out.append(value)
                     continue
-                out.append(shaped(value, MONEY if money_row else f))
+                out.append(shaped(j, value, MONEY if money_row else f))
             sheet.append(out)
 
     if decisions is not None:

@@ -256,6 +256,7 @@ def decision_table(
         cost: pd.Series | float,
         item: pd.Series | None = None,
         item_unit: pd.Series | str | None = None,
+        note: pd.Series | str = "",
     ) -> None:
         frame = pd.DataFrame(
             {
@@ -274,6 +275,7 @@ def decision_table(
                 ),
                 "item_id": item_id.astype(str).to_numpy(),
                 "from_id": from_id if isinstance(from_id, str) else from_id.to_numpy(),
+                "_note": note if isinstance(note, str) else note.to_numpy(),
             }
         )
         parts.append(frame[frame["quantity"] > TOLERANCE])
@@ -310,6 +312,12 @@ def decision_table(
                 rows["cost"],
             )
         later = s[s["delivered"] > s["ordered"]]
+        verb = np.where(later["kind"] == "donor", "pledged in ", "ordered in ")
+        when = pd.Series(
+            [v + str(o) for v, o in zip(verb, later["ordered"], strict=True)],
+            index=later.index,
+            dtype=object,
+        )
         add(
             later["delivered"],
             "receive",
@@ -318,6 +326,7 @@ def decision_table(
             later["by"],
             later["q"],
             0.0,
+            note=when,
         )
     rt = plan.get("retirements")
     if rt is not None and len(rt):
@@ -410,8 +419,19 @@ def _sentences(
 ) -> list[str]:
     """One sentence per decision, e.g. ``'order 30 CV9040C from bae-cv90 (Sweden) ...'``."""
     out = []
-    for period, action, item, by, q, cost, unit, item_id, from_id in frame[
-        ["period", "action", "item", "from", "quantity", "cost", "unit", "item_id", "from_id"]
+    for period, action, item, by, q, cost, unit, item_id, from_id, note in frame[
+        [
+            "period",
+            "action",
+            "item",
+            "from",
+            "quantity",
+            "cost",
+            "unit",
+            "item_id",
+            "from_id",
+            "_note",
+        ]
     ].itertuples(index=False, name=None):
         qty = quantity_text(float(q), str(unit) if unit != "expansions" else "")
         if unit not in ("", "units", "expansions"):
@@ -427,7 +447,7 @@ def _sentences(
             if later:
                 text += ", delivered " + ", ".join(str(p) for p in later)
         elif action == "receive":
-            text = f"receive {qty} {item} from {by}"
+            text = f"receive {qty} {item} from {by}" + (f", {note}" if note else "")
         elif action == "upgrade":
             text = f"upgrade {qty} {by} to {item}"
             if price:
