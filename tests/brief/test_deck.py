@@ -23,6 +23,7 @@ TITLES = [
     "",
     "Headline",
     "Capability against floors",
+    "Capability per role, year by year",
     "From Soviet to NATO standard",
     "Decisions per year",
     "The largest decisions",
@@ -64,7 +65,7 @@ def test_headline_slide_says_what_the_report_says(deck_run: Path) -> None:
         if key in ("risks", "binds"):
             continue
         assert f"{title}: {sentence}" in text
-    risks = "\n".join(_texts(prs.slides[8]))
+    risks = "\n".join(_texts(prs.slides[TITLES.index("Risks")]))
     for risk in h.risks:
         assert risk in risks
 
@@ -84,13 +85,14 @@ def test_capability_table_equals_the_run_folder(deck_run: Path) -> None:
             rows.loc[2028, "capability"], abs=0.5
         )
     assert [r[0] for r in table[1:]] == ["artillery", "air defence"]
-    # a chart image next to the table
-    assert any(s.shape_type == 13 for s in prs.slides[2].shapes)  # PICTURE
+    # the chart per role on the next slide
+    chart = prs.slides[TITLES.index("Capability per role, year by year")]
+    assert any(s.shape_type == 13 for s in chart.shapes)  # PICTURE
 
 
 def test_decisions_per_year_equal_plan_decisions_csv(deck_run: Path) -> None:
     prs = Presentation(str(deck_run / "brief.pptx"))
-    (table,) = _tables(prs.slides[4])
+    (table,) = _tables(prs.slides[TITLES.index("Decisions per year")])
     header, rows = table[0], table[1:]
     decisions = pd.read_csv(deck_run / "plan" / "decisions.csv")
     counts = decisions.groupby(["period", "action"]).size()
@@ -103,7 +105,7 @@ def test_decisions_per_year_equal_plan_decisions_csv(deck_run: Path) -> None:
         cost = decisions.loc[decisions["period"] == period, "cost"].sum()
         assert float(row[-1].replace(",", "")) == pytest.approx(cost, abs=0.5)
     assert [int(r[0]) for r in rows] == [2026, 2027, 2028]
-    (largest,) = _tables(prs.slides[5])
+    (largest,) = _tables(prs.slides[TITLES.index("The largest decisions")])
     assert largest[1][1] == "order 20,000 rounds of 155mm from us-155 (USA) for 80 USD million"
 
 
@@ -112,7 +114,9 @@ def test_not_notional_deck_has_no_mark(tmp_path: Path) -> None:
     prs = Presentation(str(write_deck(run, tmp_path / "plain.pptx")))
     for slide in prs.slides:
         assert not any("NOTIONAL" in t for t in _texts(slide))
-    assert any("plan/binding.csv is absent" in t for t in _texts(prs.slides[7]))
+    assert any(
+        "plan/binding.csv is absent" in t for t in _texts(prs.slides[TITLES.index("What binds")])
+    )
 
 
 def test_cli_brief_writes_the_deck(tmp_path: Path) -> None:
@@ -176,7 +180,7 @@ def test_deck_of_a_real_small_plan_equals_its_run_folder(tmp_path: Path) -> None
     slides = list(prs.slides)
     assert len(slides) == len(TITLES)
     assert all("NOTIONAL" in _texts(s) for s in slides)
-    (table,) = _tables(slides[4])
+    (table,) = _tables(slides[TITLES.index("Decisions per year")])
     decisions = pd.read_csv(run / "plan" / "decisions.csv")
     assert sum(int(c) for row in table[1:] for c in row[1:-1]) == len(decisions)
     interop = pd.read_csv(run / "plan" / "interoperability.csv").sort_values("period")
@@ -185,3 +189,24 @@ def test_deck_of_a_real_small_plan_equals_its_run_folder(tmp_path: Path) -> None
     assert f"goes from {first:.2f} in 2026 to {last:.2f} in 2028" in headline_text
     spent = pd.read_csv(run / "plan" / "budgets.csv")["spent"].sum()
     assert f"Cost: {spent:,.0f} USD million over 2026-2028" in headline_text
+
+
+def test_remedies_are_briefed_when_the_run_has_them(tmp_path: Path) -> None:
+    run = write_handmade_run(tmp_path / "run")
+    pd.DataFrame(
+        {
+            "shortfall": ["ammo-shortfall[152mm, 2026]"],
+            "remedy": ["supply-limit[mkt-152, 2026]"],
+            "quantity": [1200.0],
+            "unit": ["rounds"],
+            "cost": [3.6],
+            "text": ["about 1,200 more 152mm rounds from mkt-152 in 2026 close the gap"],
+        }
+    ).to_csv(run / "plan" / "remedies.csv", index=False)
+    h = headline(load_run(run))
+    assert h.remedies == ["about 1,200 more 152mm rounds from mkt-152 in 2026 close the gap"]
+    assert ("remedies", "What closes the gaps", h.remedies[0]) in h.items
+    prs = Presentation(str(write_deck(run)))
+    text = "\n".join(_texts(prs.slides[TITLES.index("Shortfalls and what closes them")]))
+    assert "What closes it: about 1,200 more 152mm rounds from mkt-152 in 2026" in text
+    assert "152mm consumption in 2026 exceeds supply and stock by 1,200 rounds" in text

@@ -1,7 +1,8 @@
 """``brief.pptx``: the plan as a PowerPoint deck (python-pptx), charts as matplotlib images.
 
 Slides, in briefing order: title (with the NOTIONAL mark), the headline,
-capability against the floors, the Soviet-to-NATO shift, decisions per year,
+capability against the floors (a table, then the chart per role), the
+Soviet-to-NATO shift, decisions per year,
 the largest decisions, shortfalls and what closes them, what binds, risks.
 Every slide of a notional scenario carries the NOTIONAL mark. The figures come
 from the run folder through the same functions as ``report.html``
@@ -159,13 +160,13 @@ def _table(
     return shape
 
 
-def chart_png(chart: Chart, data: ReportData) -> bytes:
+def chart_png(chart: Chart, data: ReportData, columns: int | None = None) -> bytes:
     """A report chart as PNG bytes (matplotlib, the report's static drawing)."""
     import matplotlib.pyplot as plt
 
     from forceplan.report.static import draw
 
-    figure = draw(chart, period_axis(data), data.notional)
+    figure = draw(chart, period_axis(data), data.notional, columns)
     try:
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=110)
@@ -289,33 +290,40 @@ def build_deck(data: ReportData) -> object:
     slide = _slide(prs, "Capability against floors", notional)
     _text_box(slide, MARGIN, body_top, body_width, Inches(0.8), [h.text("capability")], size=15)
     rows = capability_rows(h)
-    half = int(body_width * 0.42)
-    _table(slide, rows, MARGIN, body_top + Inches(0.9), half, size=11, widths=[2.2, 1, 1, 1, 2.2])
+    _table(
+        slide,
+        rows,
+        MARGIN,
+        body_top + Inches(0.9),
+        body_width,
+        size=12 if len(rows) <= 10 else 10,
+        widths=[2.2, 1, 1, 1, 2.6],
+    )
     cap_chart = charts.get("capability")
     if cap_chart is not None and cap_chart.figure is not None:
+        slide = _slide(prs, "Capability per role, year by year", notional)
         _picture(
-            slide,
-            chart_png(cap_chart, data),
-            MARGIN + half + Inches(0.2),
-            body_top + Inches(0.9),
-            body_width - half - Inches(0.2),
-            body_height - Inches(0.9),
+            slide, chart_png(cap_chart, data, columns=4), MARGIN, body_top, body_width, body_height
         )
 
     # 4. the shift
     slide = _slide(prs, "From Soviet to NATO standard", notional)
     _text_box(slide, MARGIN, body_top, body_width, Inches(1.0), [h.text("shift")], size=15)
-    for k, key in enumerate(("stock", "classes")):
-        chart = charts.get(key)
-        if chart is not None and chart.figure is not None:
-            _picture(
-                slide,
-                chart_png(chart, data),
-                MARGIN + k * (body_width // 2),
-                body_top + Inches(1.1),
-                body_width // 2 - Inches(0.1),
-                body_height - Inches(1.1),
-            )
+    top = body_top + Inches(1.1)
+    left_width = int(body_width * 0.38)
+    stock = charts.get("stock")
+    if stock is not None and stock.figure is not None:
+        _picture(slide, chart_png(stock, data), MARGIN, top, left_width, body_height - Inches(1.1))
+    classes = charts.get("classes")
+    if classes is not None and classes.figure is not None:
+        _picture(
+            slide,
+            chart_png(classes, data, columns=5),
+            MARGIN + left_width + Inches(0.1),
+            top,
+            body_width - left_width - Inches(0.1),
+            body_height - Inches(1.1),
+        )
 
     # 5. decisions per year
     slide = _slide(prs, "Decisions per year", notional)
