@@ -57,8 +57,7 @@ def test_headline_sentences(handmade_run: Path) -> None:
     assert h.risks == [
         "152mm stock ends 2026-2028 below a quarter of a year's use: a late delivery means "
         "rationing.",
-        "The USA:m777 stockpile is drawn down to its minimum in 2027: no margin for more "
-        "donations.",
+        "USA's M777 stockpile is drawn down to its minimum in 2027: no margin for more donations.",
     ]
     # one item per unit of account, never ranked across them
     assert h.binds == [

@@ -342,11 +342,19 @@ def risks(data: ReportData) -> list[str]:
             & (donors["stock"] <= donors["minimum"].fillna(0) * 1.001)
             & (donors["donated"].fillna(0) > 0)
         ]
+        names = {}
+        for table in ("equipment", "munitions"):
+            frame = data.scenario[table]
+            shown = frame["name"].where(frame["name"] != "", frame["id"])
+            names.update(zip(frame["id"], shown, strict=True))
         for donor, g in at_min.groupby("donor", sort=False):
+            country, _, item = str(donor).partition(":")
+            item = str(g["item"].iloc[0]) if "item" in g else item
+            label = f"{country}'s {names.get(item, item)}" if item else str(donor)
             kinds[2].append(
                 (
                     float(g["donated"].sum()),
-                    f"the {donor} stockpile is drawn down to its minimum in "
+                    f"{label} stockpile is drawn down to its minimum in "
                     f"{_years(sorted(int(p) for p in g['period']))}: no margin for more donations.",
                 )
             )
@@ -357,7 +365,7 @@ def risks(data: ReportData) -> list[str]:
     while len(out) < RISKS_SHOWN and any(len(k) > depth for k in kinds):
         out += [k[depth][1] for k in kinds if len(k) > depth]  # the worst of each kind first
         depth += 1
-    return [t[0].upper() + t[1:] for t in out[:RISKS_SHOWN]]
+    return [t[0].upper() + t[1:] if t[:1].islower() else t for t in out[:RISKS_SHOWN]]
 
 
 def binds(data: ReportData, per_stage: int = 1) -> list[str]:
