@@ -144,3 +144,39 @@ def test_workbook_cells_keep_the_plan_values(tmp_path: Path) -> None:
             if pd.api.types.is_numeric_dtype(csv[column]):
                 got = pd.to_numeric(sheet[column]).tolist()
                 assert got == pytest.approx(csv[column].tolist(), nan_ok=True), (name, column)
+
+
+def test_decisions_of_a_real_plan_add_up_to_its_tables(tmp_path: Path) -> None:
+    """Recomputed from the run folder's CSV files with plain pandas (no package code)."""
+    from forceplan.api import plan
+
+    result = plan(small_scenario())
+    assert result.has_plan, result.message
+    run = Path(result.save(tmp_path / "run"))
+    d = pd.read_csv(run / "plan" / "decisions.csv", keep_default_na=False, na_values=[""])
+
+    def read(name: str) -> pd.DataFrame:
+        return pd.read_csv(run / "plan" / f"{name}.csv")
+
+    def total(action: str) -> float:
+        return float(d.loc[d["action"] == action, "quantity"].sum())
+
+    def cost(action: str) -> float:
+        return float(d.loc[d["action"] == action, "cost"].fillna(0).sum())
+
+    dl, am = read("deliveries"), read("ammunition_supply")
+    supplied = (
+        dl["quantity"][dl["quantity"] > 1e-6].sum() + am["quantity"][am["quantity"] > 1e-6].sum()
+    )
+    assert total("order") + total("donate") == pytest.approx(supplied)
+    assert cost("order") + cost("donate") == pytest.approx(dl["cost"].sum() + am["cost"].sum())
+    later = dl[dl["period_delivered"] > dl["period_ordered"]]["quantity"]
+    assert total("receive") == pytest.approx(later[later > 1e-6].sum())
+    assert total("retire") == pytest.approx(read("retirements")["quantity"].clip(lower=0).sum())
+    assert total("upgrade") == pytest.approx(read("upgrades")["quantity"].sum())
+    lines = read("lines")
+    assert total("expand") == pytest.approx(lines["expansions_ordered"].sum())
+    assert cost("expand") == pytest.approx(lines["expansion_cost"].sum())
+    assert total("replenish") == pytest.approx(read("donors")["replenished"].sum())
+    assert set(d["action"]) <= set(ACTIONS)
+    assert (d["quantity"] > 0).all() and d["text"].str.len().gt(10).all()
