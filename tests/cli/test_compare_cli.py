@@ -28,6 +28,7 @@ OUT_FILES = {
     "outputs_diff.csv",
     "decisions_diff.csv",
     "summary_diff.csv",
+    "decision_changes.csv",
     "compare.html",
 }
 
@@ -208,12 +209,25 @@ def test_compare_needs_run_folders(small_runs: tuple[Path, Path, Path], tmp_path
 def test_compare_page_renders_in_chromium(
     small_runs: tuple[Path, Path, Path], tmp_path: Path
 ) -> None:
+    """The page of a binding budget cut: difference charts first, then the side-by-side ones."""
     chromium = require_chromium()
     from playwright.sync_api import sync_playwright
 
-    a, b, _ = small_runs
+    from forceplan.report.compare_html import difference_charts
+    from forceplan.results.compare import compare as compare_runs
+    from tests.report.browser import ARTIFACTS
+
+    a, _, c = small_runs
     out = tmp_path / "cmp"
-    assert runner.invoke(app, ["compare", str(a), str(b), "--out", str(out)]).exit_code == 0
+    assert runner.invoke(app, ["compare", str(a), str(c), "--out", str(out)]).exit_code == 0
+    diffs = [d.key for d in difference_charts(compare_runs(a, c)) if d.figure is not None]
+    assert "diff-spending" in diffs  # the cut binds: B spends less
+    expected = [f"chart-{k}" for k in diffs] + [
+        "chart-capability",
+        "chart-interoperability",
+        "chart-spending",
+        "chart-stock",
+    ]
     errors: list[str] = []
     external: list[str] = []
     with sync_playwright() as pw:
@@ -230,23 +244,31 @@ def test_compare_page_renders_in_chromium(
             )
             page.goto((out / "compare.html").resolve().as_uri(), wait_until="load")
             page.wait_for_function(
-                "document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4 * 3",
+                f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= "
+                f"{len(expected)} * 3",
                 timeout=30_000,
             )
             drawn = page.evaluate(
                 "() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
                 ".map(el => [el.id, (el.data || []).length])"
             )
+            bars = page.evaluate(
+                "() => document.querySelectorAll('#chart-diff-spending g.point path').length"
+            )
+            # what changed and a difference chart are on the first screen
+            box = page.locator("#what-changed").bounding_box()
+            first = page.locator(f"#{expected[0]}").bounding_box()
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "compare-small-tenth.png"))
         finally:
             browser.close()
     assert errors == [] and external == []
-    assert [d[0] for d in drawn] == [
-        "chart-capability",
-        "chart-interoperability",
-        "chart-spending",
-        "chart-stock",
-    ]
+    assert [d[0] for d in drawn] == expected
     assert all(n > 0 for _, n in drawn)
+    assert bars >= 1
+    assert box is not None and box["y"] < 900
+    assert first is not None and first["y"] < 900
+    assert (ARTIFACTS / "compare-small-tenth.png").stat().st_size > 10_000
 
 
 @pytest.mark.slow

@@ -97,6 +97,7 @@ def test_plan_small_scenario_end_to_end(tmp_path: Path, small_folder: Path) -> N
     else:  # the small plan is far inside every limit
         assert "what binds most" not in out
     assert (run / "report.html").is_file() and f"report: {run / 'report.html'}" in out
+    assert not (run / "charts").exists()  # PNG charts only with --png (issue 10)
     assert {"explain", "report"} <= set(re.findall(r"^(\w+)\s+\d+\.\d\d s$", out, re.M))
 
 
@@ -196,6 +197,12 @@ def test_notional_scenario_end_to_end(tmp_path: Path, monkeypatch: pytest.Monkey
     assert summary["objective"]["shortfall"] >= 0
     assert "NOTIONAL" in r.output
     assert _cost_line(run) in r.output
+    # the summary is not wrapped mid-phrase when the output is not a terminal
+    levels = pd.read_csv(run / "plan" / "formation_levels.csv")
+    last = levels[levels["period"] == levels["period"].max()]
+    counts = last["level"].astype(int).value_counts().sort_index()
+    text = ", ".join(f"{n} at level {lvl}" for lvl, n in counts.items())
+    assert f"formation interoperability levels in {last['period'].iloc[0]}: {text}\n" in r.output
     shortfalls = pd.read_csv(run / "plan" / "shortfalls.csv")
     if len(shortfalls):
         assert shortfalls["text"].iloc[0] in r.output

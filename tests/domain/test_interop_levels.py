@@ -196,3 +196,17 @@ def test_force_index_is_the_capability_weighted_mean() -> None:
     index = force_index(example(), stock)
     assert index[2028] == pytest.approx(0.8133, abs=1e-4)
     assert np.isnan(index[2029])
+
+
+def test_reason_score_is_the_column_rounded_and_never_crosses_a_threshold() -> None:
+    from forceplan.domain.interop_levels import SCORE_THRESHOLDS, _shown
+
+    assert _shown(0.7896281800391388) == "0.79"  # the notional mech-bde-02 score in 2026
+    assert _shown(0.899) == "0.899"  # rounding to 0.90 would claim level 3
+    assert _shown(0.9) == "0.90"
+    assert _shown(0.2499) == "0.2499"
+    for x in np.linspace(0, 1, 2001):
+        text = _shown(float(x))
+        assert abs(float(text) - x) <= 0.005 + 1e-12
+        for t in SCORE_THRESHOLDS.values():
+            assert (float(text) >= t) == (x >= t - 1e-12), (x, text)

@@ -50,7 +50,7 @@ def test_every_contract_file_and_column_is_written(run: Path, small_plan: Plan) 
         "summary.json",
     ]
     assert sorted(p.name for p in (run / "plan").iterdir()) == sorted(
-        f"{t}.csv" for t in PLAN_TABLES
+        [*(f"{t}.csv" for t in PLAN_TABLES), "decisions.csv"]
     )
     for name, columns in PLAN_TABLES.items():
         frame = pd.read_csv(run / "plan" / f"{name}.csv")
@@ -119,7 +119,7 @@ def test_scenario_hash_is_a_content_hash(run: Path, small_plan: Plan, tmp_path: 
 
 def test_workbook_has_summary_first_then_every_table(run: Path, small_plan: Plan) -> None:
     wb = openpyxl.load_workbook(run / "plan.xlsx", read_only=True)
-    assert wb.sheetnames == ["summary", *PLAN_TABLES]
+    assert wb.sheetnames == ["summary", "by year", "decisions", *PLAN_TABLES]
     summary = [row for row in wb["summary"].iter_rows(values_only=True)]
     assert summary[0][0] == NOTIONAL_NOTE
     fields = {row[0]: row[1] for row in summary[2:]}

@@ -16,9 +16,9 @@ from tests.report.handmade import write_handmade_run
 
 @pytest.fixture(scope="session")
 def handmade_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The hand-made run folder (with formation levels and binding), report written."""
+    """The hand-made run folder (with formation levels, gaps and binding), report and PNGs."""
     run = write_handmade_run(tmp_path_factory.mktemp("report") / "run")
-    write_report(run)
+    write_report(run, png=True)
     return run
 
 

@@ -172,6 +172,19 @@ FORMATION_LEVELS = pd.DataFrame(
 )
 """Hand-made formation levels (one reason carries markup that must be escaped)."""
 
+FORMATION_GAPS = pd.DataFrame(
+    [
+        (2026, "art-1", "artillery", 24.0, 20.2, 3.8),
+        (2027, "art-1", "artillery", 24.0, 24.0, 0.0),
+        (2028, "art-1", "artillery", 24.0, 24.0, 0.0),
+        (2026, "ad-1", "air-defence", 2.0, 0.0, 2.0),
+        (2027, "ad-1", "air-defence", 2.0, 0.0, 2.0),
+        (2028, "ad-1", "air-defence", 2.0, 0.0, 2.0),
+    ],
+    columns=["period", "formation", "role", "slots", "filled", "unfilled"],
+)
+"""Hand-made formation gaps: 3.8 guns short in 2026, two air-defence systems every year."""
+
 BINDING = pd.DataFrame(
     [
         ("budget-limit", "us-fms, 2026", 0.02, "shortfall points per USD million", "us-fms binds"),
@@ -219,12 +232,14 @@ def write_handmade_run(dest: Path, notional: bool = True, explained: bool = True
     notional
         The scenario's notional flag.
     explained
-        Also write ``plan/formation_levels.csv`` and ``plan/binding.csv``.
+        Also write ``plan/formation_levels.csv``, ``plan/formation_gaps.csv`` and
+        ``plan/binding.csv``.
     """
     scenario = small_scenario()
     scenario.header.notional = notional
     write_run_folder(HandmadePlan(scenario, handmade_tables()), dest)
     if explained:
         FORMATION_LEVELS.to_csv(dest / PLAN_DIR / "formation_levels.csv", index=False)
+        FORMATION_GAPS.to_csv(dest / PLAN_DIR / "formation_gaps.csv", index=False)
         BINDING.to_csv(dest / PLAN_DIR / "binding.csv", index=False)
     return dest

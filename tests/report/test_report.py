@@ -15,7 +15,12 @@ from typer.testing import CliRunner
 from forceplan.cli.app import app
 from forceplan.exceptions import RunFolderError
 from forceplan.report import write_report
-from forceplan.report.charts import build_charts, most_telling, stock_by_family
+from forceplan.report.charts import (
+    build_charts,
+    combat_value_by_family,
+    most_telling,
+    stock_by_family,
+)
 from forceplan.report.data import load_run
 from forceplan.report.text import binding_lines, overview_lines, shortfall_sections
 from tests.report.handmade import write_handmade_run
@@ -24,6 +29,8 @@ runner = CliRunner()
 
 ALL_CHARTS = {
     "stock",
+    "classes",
+    "formation_gaps",
     "capability",
     "interoperability",
     "formation_levels",
@@ -81,8 +88,8 @@ def test_page_is_self_contained(handmade_run: Path) -> None:
     refs = _References()
     refs.feed(text)
     assert refs.urls == [], refs.urls
-    # plotly.js inline, the two JSON blocks and the render script; no CDN anywhere in tags
-    assert refs.scripts == 4
+    # plotly.js inline, the two JSON blocks, the render and decisions scripts; no CDN in tags
+    assert refs.scripts == 5
     assert len(text) > 3_000_000
     assert "cdn.plot.ly/plotly" not in text.split("<script>", 1)[0]
 
@@ -99,8 +106,20 @@ def test_header_shows_run_facts(handmade_run: Path) -> None:
     assert summary["scenario"]["hash"].startswith("sha256:")
     assert summary["scenario"]["hash"] in text
     assert f"<th>forceplan version</th><td>{summary['forceplan_version']}" in text
-    assert '<meta name="forceplan-chart-count" content="8">' in text
-    assert "8 interactive charts" in text
+    assert '<meta name="forceplan-chart-count" content="10">' in text
+    assert "10 interactive charts" in text
+    # the brief first, then the decisions, the details, and the run's metadata last
+    order = [
+        'id="headline"',
+        'id="decisions"',
+        'id="shortfalls"',
+        'id="binding"',
+        'id="section-capability"',
+        'id="metadata"',
+    ]
+    where = [text.index(marker) for marker in order]
+    assert where == sorted(where)
+    assert text.index("<th>relative gap</th>") > text.index('id="metadata"')
 
 
 def test_markup_in_data_is_escaped(handmade_run: Path) -> None:
@@ -116,10 +135,12 @@ def test_stock_by_standard_family_is_summed_from_the_plan(handmade_run: Path) ->
     # m777 and nasams are NATO, d20 Soviet (scenario/equipment.csv)
     assert table["nato"].tolist() == pytest.approx([4.0, 12.0, 21.0])
     assert table["soviet"].tolist() == pytest.approx([16.2, 15.4, 15.1])
+    # the stock chart is by combat value: M777 2 points a unit, D-20 1 point
     chart = next(c for c in build_charts(data) if c.key == "stock")
     assert chart.figure is not None
     ys = {t.name: list(t.y) for t in chart.figure.data}
-    assert ys == {"nato": [4.0, 12.0, 21.0], "soviet": [16.2, 15.4, 15.1]}
+    assert ys == {"nato": [8.0, 24.0, 42.0], "soviet": [16.2, 15.4, 15.1]}
+    assert combat_value_by_family(data)["nato"].tolist() == pytest.approx([8.0, 24.0, 42.0])
 
 
 def test_axis_titles_carry_schema_units(handmade_run: Path) -> None:
@@ -132,7 +153,10 @@ def test_axis_titles_carry_schema_units(handmade_run: Path) -> None:
         names = ["yaxis"] + [f"yaxis{k}" for k in range(2, n + 1)]
         return [fig.layout[name].title.text for name in names]
 
-    assert y_titles("stock") == ["units"]
+    assert y_titles("stock") == ["points"]
+    assert charts["classes"].facets == ["towed-artillery"]  # NASAMS: none in service
+    assert y_titles("classes") == ["units"]
+    assert y_titles("formation_gaps") == ["units short"]
     assert charts["capability"].facets == ["air-defence", "artillery"]
     assert y_titles("capability") == ["points", "points"]
     assert y_titles("interoperability") == ["index (0-1)"]
@@ -142,6 +166,7 @@ def test_axis_titles_carry_schema_units(handmade_run: Path) -> None:
     assert charts["lines"].facets == ["us-155 (155mm)", "us-m777-line (m777)"]
     assert y_titles("lines") == ["rounds/period", "units/period"]
     assert y_titles("donors") == ["units"]
+    assert charts["donors"].facets == ["USA: M777"]
 
 
 def test_budget_chart_stacks_the_uses_paid(handmade_run: Path) -> None:
@@ -188,18 +213,24 @@ def test_run_without_explanations_and_not_notional(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert 'id="notional-banner"' not in text
     assert "NOTIONAL" not in text.split("<script>", 1)[0]
-    assert '<meta name="forceplan-chart-count" content="7">' in text
+    assert '<meta name="forceplan-chart-count" content="8">' in text
     assert 'id="chart-formation_levels"' not in text
     assert "plan/formation_levels.csv is absent" in text
+    assert "plan/formation_gaps.csv is absent" in text
     assert "plan/binding.csv is absent" in text
-    assert {p.stem for p in (run / "charts").glob("*.png")} == ALL_CHARTS - {"formation_levels"}
+    assert not (run / "charts").exists()  # PNGs only when asked
+    write_report(run, png=True)
+    assert {p.stem for p in (run / "charts").glob("*.png")} == ALL_CHARTS - {
+        "formation_levels",
+        "formation_gaps",
+    }
 
 
 def test_rewrite_replaces_and_an_interrupt_leaves_the_old_report(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     run = write_handmade_run(tmp_path / "run", explained=False)
-    first = write_report(run).read_text(encoding="utf-8")
+    first = write_report(run, png=True).read_text(encoding="utf-8")
     (run / "charts" / "stale.png").write_bytes(b"old")
     import forceplan.report.html as report_html
 
@@ -213,7 +244,7 @@ def test_rewrite_replaces_and_an_interrupt_leaves_the_old_report(
     assert (run / "charts" / "stale.png").read_bytes() == b"old"  # charts untouched too
     assert [p.name for p in run.iterdir() if p.name.startswith(".")] == []
     monkeypatch.undo()
-    write_report(run)
+    write_report(run, png=True)
     assert not (run / "charts" / "stale.png").exists()  # the charts folder is replaced whole
     assert [p.name for p in run.iterdir() if p.name.startswith(".")] == []
 
@@ -223,8 +254,12 @@ def test_cli_report_writes_and_says_where(tmp_path: Path) -> None:
     r = runner.invoke(app, ["report", str(run)])
     assert r.exit_code == 0, r.output
     assert f"wrote {run / 'report.html'}" in r.output
-    assert "wrote 7 PNG chart(s)" in r.output
+    assert "PNG" not in r.output and not (run / "charts").exists()
     assert (run / "report.html").is_file()
+    r = runner.invoke(app, ["report", str(run), "--png"])
+    assert r.exit_code == 0, r.output
+    assert f"wrote 8 PNG chart(s) in {run / 'charts'}" in r.output
+    assert len(list((run / "charts").glob("*.png"))) == 8
 
 
 def test_cli_report_on_a_folder_that_is_not_a_run(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from forceplan.results.compare import (
     CompareError,
     PlanCollection,
     compare,
+    decision_changes,
     decisions,
     describe_input_diff,
     diff_inputs,
@@ -520,3 +521,80 @@ def test_a_delivery_moved_in_time_with_the_same_total_is_a_change(
             "units",
         ),
     ]
+
+
+# --------------------------------------------------------------------------- what changed
+
+
+def test_decision_changes_ranked_by_value(runs: tuple[Path, Path]) -> None:
+    changes = decision_changes(*runs)
+    rows = [
+        (a, i, round(va, 6), round(vb, 6), bool(r))
+        for a, i, va, vb, r in changes[
+            ["action", "item", "value_a", "value_b", "reshuffle"]
+        ].itertuples(index=False, name=None)
+    ]
+    # NASAMS ordered only in B (200), the us-155 expansion only in A (50), the M777
+    # donation halved (10 -> 5 units at 3.7 each), one D-20 retired in B (no value)
+    assert rows == [
+        ("order", "NASAMS", 0.0, 200.0, False),
+        ("expand", "us-155", 50.0, 0.0, False),
+        ("donate", "M777", 37.0, 18.5, False),
+        ("retire", "D-20", 0.0, 0.0, False),
+    ]
+    assert changes["difference"].tolist() == pytest.approx([200.0, -50.0, -18.5, 0.0])
+
+
+def test_reshuffles_between_suppliers_are_summarised_not_listed(
+    tmp_path: Path, base: Scenario
+) -> None:
+    split = {
+        **PLAN_A,
+        "ammunition_supply": [
+            (2026, "152mm", "mkt-152", 6000.0, 18.0),
+            (2026, "152mm", "other-152", 4000.0, 12.0),
+        ],
+    }
+    a = _write_run(tmp_path / "a", base, PLAN_A, SUMMARY_A)
+    b = _write_run(tmp_path / "b", base, split, SUMMARY_A)
+    changes = decision_changes(a, b)
+    assert changes["reshuffle"].all() and len(changes) == 2
+    text = "\n".join(compare(a, b).describe())
+    assert "2 change(s) only move 1 item(s) between interchangeable suppliers" in text
+    assert "order 152mm from" not in text  # summarised, not listed
+
+
+def test_describe_leads_with_the_outcome(runs: tuple[Path, Path]) -> None:
+    lines = compare(*runs).describe()
+    text = "\n".join(lines)
+    order = [
+        "Outcome (A -> B):",
+        "Decisions that changed most by value (A -> B):",
+        "Key figures that differ",
+        "Inputs: 9 difference(s).",
+    ]
+    where = [text.index(marker) for marker in order]
+    assert where == sorted(where)
+    assert "  shortfalls: 0 -> 2" in text
+    assert "  cost (USD million): 231 -> 386 (+155)" in text
+    assert "  interoperability index: first period 0.31 -> 0.31, last period 0.62 -> 0.48" in text
+    assert "order NASAMS from nor-nasams" in text
+
+
+def test_difference_charts_hold_b_minus_a(runs: tuple[Path, Path]) -> None:
+    from forceplan.report.compare_html import compare_html, difference_charts
+
+    c = compare(*runs)
+    charts = {ch.key: ch for ch in difference_charts(c)}
+    assert set(charts) == {"diff-capability", "diff-interoperability", "diff-spending"}
+    cap = charts["diff-capability"].figure
+    assert cap is not None
+    by_role = {t.name: list(t.y) for t in cap.data}
+    # artillery 26/45/42 in A, 26/35/31 in B; air defence only in B (10 in 2028)
+    assert by_role == {"air-defence": [0.0, 0.0, 10.0], "artillery": [0.0, -10.0, -11.0]}
+    spend = charts["diff-spending"].figure
+    assert spend is not None
+    assert list(spend.data[0].y) == [-50.0, 200.0, 5.0]
+    page = compare_html(c)
+    assert page.index('id="what-changed"') < page.index('id="chart-diff-capability"')
+    assert page.index('id="chart-diff-capability"') < page.index("<h2>Summary</h2>")

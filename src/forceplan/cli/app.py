@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from forceplan.cli import common
+from forceplan.cli.brief import brief
 from forceplan.cli.compare import compare
 from forceplan.cli.convert import convert
 from forceplan.cli.example import example
@@ -48,6 +49,7 @@ app.command("convert")(convert)
 app.command("compare")(compare)
 app.command("report")(report)
 app.command("explain")(explain)
+app.command("brief")(brief)
 app.command("template")(template)
 app.command("example")(example)
 

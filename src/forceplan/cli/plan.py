@@ -35,14 +35,6 @@ MAX_SHORTFALL_LINES = 12
 """Shortfalls listed in words at the end; the rest are counted (all are in shortfalls.csv)."""
 
 
-def _fmt_number(value: float | None) -> str:
-    if value is None:
-        return "-"
-    if abs(value) >= 1e6 or (value != 0 and abs(value) < 1e-3):
-        return f"{value:.4g}"
-    return f"{value:,.2f}"
-
-
 def _fmt_index(value: float) -> str:
     return "-" if value != value else f"{value:.3f}"  # NaN: no capability in service
 
@@ -61,12 +53,10 @@ def _fmt_gap(value: float | None) -> str:
 
 
 def solver_line(event: ProgressEvent) -> str:
-    """One line about the solve: elapsed time, best bound, best solution, gap."""
-    stage = f" ({event.phase.split(':', 1)[1]})" if ":" in event.phase else ""
-    return (
-        f"solve{stage}: {event.elapsed:6.1f} s, best bound {_fmt_number(event.best_bound)}, "
-        f"best solution {_fmt_number(event.best_solution)}, gap {_fmt_gap(event.gap)}"
-    )
+    """One line about the solve: elapsed time and what the solver knows so far."""
+    from forceplan.solve.progress import solver_line as describe
+
+    return describe(event)
 
 
 class PhaseReporter:
@@ -163,12 +153,13 @@ def print_summary(plan: Plan, dest: Path) -> None:
             f"interoperability index: {_fmt_index(index[0])} in {_label(periods[0])}, "
             f"{_fmt_index(index[-1])} in {_label(periods[-1])}",
             markup=False,
+            soft_wrap=True,
         )
     shortfalls = plan.tables["shortfalls"]
     if len(shortfalls) == 0:
-        console.print("shortfalls: none", markup=False)
+        console.print("shortfalls: none", markup=False, soft_wrap=True)
     else:
-        console.print(f"shortfalls ({len(shortfalls)}):", markup=False)
+        console.print(f"shortfalls ({len(shortfalls)}):", markup=False, soft_wrap=True)
         for text in shortfalls["text"].astype(str).head(MAX_SHORTFALL_LINES):
             console.print(f"  - {text}", markup=False, soft_wrap=True)
         if len(shortfalls) > MAX_SHORTFALL_LINES:
@@ -189,10 +180,12 @@ def print_summary(plan: Plan, dest: Path) -> None:
             soft_wrap=True,
         )
     else:
-        console.print(f"total cost ({currency}): 0 (no funding streams)", markup=False)
+        console.print(
+            f"total cost ({currency}): 0 (no funding streams)", markup=False, soft_wrap=True
+        )
     binding = plan.tables.get("binding")
     if binding is not None and len(binding):
-        console.print("what binds most:", markup=False)
+        console.print("what binds most:", markup=False, soft_wrap=True)
         for text in binding["text"].astype(str).head(3):
             console.print(f"  - {text}", markup=False, soft_wrap=True)
     levels = plan.tables.get("formation_levels")
@@ -203,6 +196,7 @@ def print_summary(plan: Plan, dest: Path) -> None:
         console.print(
             f"formation interoperability levels in {_label(last['period'].iloc[0])}: {text}",
             markup=False,
+            soft_wrap=True,
         )
     console.print(f"run written to {dest}", markup=False, soft_wrap=True)
     if (dest / "report.html").is_file():
@@ -265,7 +259,7 @@ def plan(
     ] = True,
     report: Annotated[
         bool,
-        typer.Option("--report/--no-report", help="Write report.html and charts/ in RUNDIR."),
+        typer.Option("--report/--no-report", help="Write report.html in RUNDIR."),
     ] = True,
     errors_file: Annotated[
         Path | None,
@@ -276,6 +270,9 @@ def plan(
             "ends in .csv, else text).",
         ),
     ] = None,
+    png: Annotated[
+        bool, typer.Option("--png", help="Also draw the report's charts as PNGs in RUNDIR/charts.")
+    ] = False,
 ) -> None:
     """Plan a scenario: an optimal year-by-year transition plan, written as a run folder.
 
@@ -362,7 +359,7 @@ def plan(
         if report:
             from forceplan.report import write_report
 
-            _, timings["report"] = _timed(reporter, "report", write_report, target)
+            _, timings["report"] = _timed(reporter, "report", write_report, target, png)
             reported.append(target)
         reporter.close()
         print_summary(result, target)

@@ -70,8 +70,23 @@ def _words(name: str) -> str:
 
 
 def _shown(x: float) -> str:
-    """A score with two decimals, truncated (0.899 shows as 0.89, never as the 0.90 it misses)."""
-    return f"{np.floor(x * 100 + 1e-9) / 100:.2f}"
+    """A score as the ``score`` column rounds it: two decimals, more only near a threshold.
+
+    The text is the column's value rounded (0.7896 shows as 0.79, as a spreadsheet
+    rounding the column would), with as many more decimals as it takes never to
+    land on the other side of a level threshold (0.899 shows as 0.899, never as
+    the 0.90 it misses).
+
+    Examples
+    --------
+    >>> _shown(0.7896), _shown(0.899), _shown(0.9), _shown(0.5999)
+    ('0.79', '0.899', '0.90', '0.5999')
+    """
+    for digits in range(2, 7):
+        shown = round(float(x), digits)
+        if all((shown >= t) == (x >= t - 1e-12) for t in SCORE_THRESHOLDS.values()):
+            return f"{shown:.{digits}f}"
+    return f"{x:.6f}"
 
 
 def level_from(score: np.ndarray, coverage: dict[str, np.ndarray]) -> np.ndarray:

@@ -35,6 +35,7 @@ from forceplan.exceptions import RunFolderError
 from forceplan.io.atomic import atomic_dir
 from forceplan.io.csv_folder import HEADER_FILE, write_folder_into
 from forceplan.results.contract import EXPLAIN_TABLES, PLAN_TABLES
+from forceplan.results.decisions import DECISIONS_FILE
 
 if TYPE_CHECKING:  # pragma: no cover
     from forceplan.domain.scenario import Scenario
@@ -228,25 +229,134 @@ def _cell(value: Any) -> Any:
     return value
 
 
+MONEY_COLUMNS = frozenset(
+    {
+        "cost",
+        "expansion_cost",
+        "production_cost",
+        "available",
+        "spent",
+        "acquisition",
+        "operation",
+        "upgrade",
+        "expansion",
+        "replenishment",
+        "ammunition",
+    }
+)
+"""Workbook columns holding money: thousands separators, one decimal."""
+
+FRACTION_COLUMNS = frozenset({"index", "target", "score", "dual", "replanned_effect", "gap"})
+"""Workbook columns holding fractions or prices: three decimals."""
+
+TEXT_WIDTH_CAP = 60
+"""Widest a workbook column gets (characters); longer text wraps in Excel's cell view."""
+
+WHOLE = "#,##0"
+MONEY = "#,##0.0"
+FRACTION = "0.000"
+PERIOD = "0"
+
+
+def _number_format(column: str, budgets: bool = False) -> str:
+    """Excel number format of a numeric workbook column.
+
+    Examples
+    --------
+    >>> _number_format("cost"), _number_format("quantity"), _number_format("period")
+    ('#,##0.0', '#,##0', '0')
+    """
+    if column.startswith("period") or column in ("level", "replenish_by"):
+        return PERIOD
+    if column in MONEY_COLUMNS or (budgets and column != "stream"):
+        return MONEY
+    if column in FRACTION_COLUMNS or column.startswith("coverage:"):
+        return FRACTION
+    return WHOLE  # quantities: units, rounds, crews, slots, points
+
+
+def year_pivot(
+    tables: dict[str, pd.DataFrame],
+    decisions: pd.DataFrame | None,
+    names: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """Stock and decisions year by year: one row per (what, item), one column per period.
+
+    ``what`` is ``stock`` (end-of-period units in service) or a decision action
+    (quantities summed); ``cost`` rows follow for the priced actions.
+
+    Parameters
+    ----------
+    tables
+        The plan tables (``stock`` is used).
+    decisions
+        :func:`forceplan.results.decisions.decision_table` of the plan, if any.
+    names
+        Equipment id -> display name.
+    """
+    names = names or {}
+    stock = tables["stock"]
+    parts = []
+    if len(stock):
+        s = stock.assign(
+            what="stock", item=stock["equipment"].map(lambda i: names.get(i, i)), unit="units"
+        )
+        parts.append(
+            s.rename(columns={"quantity": "value"})[["what", "item", "unit", "period", "value"]]
+        )
+    if decisions is not None and len(decisions):
+        d = decisions.rename(columns={"action": "what", "quantity": "value"})
+        parts.append(d[["what", "item", "unit", "period", "value"]])
+        priced = decisions[decisions["cost"].fillna(0) > 0]
+        if len(priced):
+            c = priced.assign(what=priced["action"] + " cost", unit="money")
+            parts.append(
+                c.rename(columns={"cost": "value"})[["what", "item", "unit", "period", "value"]]
+            )
+    if not parts:
+        return pd.DataFrame(columns=["what", "item", "unit"])
+    long = pd.concat(parts, ignore_index=True)
+    order = {w: i for i, w in enumerate(pd.unique(long["what"]))}
+    wide = long.pivot_table(
+        index=["what", "item", "unit"], columns="period", values="value", aggfunc="sum"
+    ).reset_index()
+    wide = wide.assign(_w=wide["what"].map(order)).sort_values(["_w", "item"], kind="stable")
+    wide.columns = [str(c) for c in wide.columns]
+    return wide.drop(columns="_w").reset_index(drop=True)
+
+
 def _write_workbook(
-    path: Path, summary: dict[str, Any], tables: dict[str, pd.DataFrame], notional: bool
+    path: Path,
+    summary: dict[str, Any],
+    tables: dict[str, pd.DataFrame],
+    notional: bool,
+    decisions: pd.DataFrame | None = None,
+    names: dict[str, str] | None = None,
 ) -> None:
-    """Write ``plan.xlsx``: a summary sheet (NOTIONAL on top), then one sheet per table."""
+    """Write ``plan.xlsx``: summary (NOTIONAL on top), year-by-year pivot, decisions, tables.
+
+    Every table sheet has a bold frozen header row with filters, number formats
+    (whole units as integers, money with thousands separators, fractions with
+    three decimals) and column widths fitted to the content.
+    """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("summary")
     bold = Font(bold=True)
 
-    def strong(text: str) -> WriteOnlyCell:
-        c = WriteOnlyCell(ws, value=text)
+    def strong(sheet: Any, text: str) -> WriteOnlyCell:
+        c = WriteOnlyCell(sheet, value=text)
         c.font = bold
         return c
 
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["B"].width = 70
     if notional:
-        ws.append([strong(NOTIONAL_NOTE)])
+        ws.append([strong(ws, NOTIONAL_NOTE)])
         ws.append([])
     sc = summary["scenario"]
     rows: list[tuple[str, Any]] = [
@@ -267,16 +377,90 @@ def _write_workbook(
         ("created", summary["created"]),
         ("money", sc["currency"]),
     ]
-    ws.append([strong("field"), strong("value")])
+    ws.append([strong(ws, "field"), strong(ws, "value")])
     for key, value in rows:
         ws.append([key, _cell(value)])
-    for name in _written(tables):
-        frame = tables[name]
+
+    def sheet_of(name: str, frame: pd.DataFrame) -> None:
         sheet = wb.create_sheet(name)
-        sheet.append([strong(str(c)) for c in frame.columns])
-        for row in frame.itertuples(index=False, name=None):
-            sheet.append([_cell(v) for v in row])
+        columns = [str(c) for c in frame.columns]
+        numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
+        budgets = name == "budgets"
+        formats: list[str | None] = [
+            (_number_format(c, budgets) if not c.isdigit() else WHOLE) if num else None
+            for c, num in zip(columns, numeric, strict=True)
+        ]
+        formats = [None if f == PERIOD else f for f in formats]  # whole years: General shows them
+        if name == "by year":  # period columns hold quantities or money
+            formats = [None if not num else WHOLE for num in numeric]
+        for i, (c, num) in enumerate(zip(columns, numeric, strict=True), start=1):
+            if num:
+                width = max(len(c), 12)
+            else:
+                longest = frame[c].astype(str).str.len().max() if len(frame) else 0
+                width = min(TEXT_WIDTH_CAP, max(len(c), int(longest or 0)))
+            sheet.column_dimensions[get_column_letter(i)].width = width + 2
+        sheet.freeze_panes = "A2"
+        if columns:
+            last = get_column_letter(len(columns))
+            sheet.auto_filter.ref = f"A1:{last}{max(1, len(frame)) + 1}"
+        head = []
+        for c in columns:
+            cell = strong(sheet, c)
+            cell.alignment = Alignment(wrap_text=False)
+            head.append(cell)
+        sheet.append(head)
+        money_rows = (
+            frame["unit"].astype(str).eq("money").to_numpy()
+            if name == "by year" and "unit" in frame
+            else None
+        )
+        # one styled cell per format, its value set row by row: a write-only sheet
+        # serialises each row on append, and styling a fresh cell costs ~50x more
+        # (one per column: a row holds several cells of the same format)
+        styled: dict[tuple[int, str], WriteOnlyCell] = {}
+
+        def shaped(column: int, value: Any, number_format: str) -> WriteOnlyCell:
+            cell = styled.get((column, number_format))
+            if cell is None:
+                cell = styled[column, number_format] = WriteOnlyCell(sheet, value=0)
+                cell.number_format = number_format
+            cell.value = value
+            return cell
+
+        for r, row in enumerate(frame.itertuples(index=False, name=None)):
+            out = []
+            money_row = money_rows is not None and bool(money_rows[r])
+            for j, (v, f) in enumerate(zip(row, formats, strict=True)):
+                value = _cell(v)
+                if f is None or value is None or isinstance(value, str):
+                    out.append(value)
+                    continue
+                out.append(shaped(j, value, MONEY if money_row else f))
+            sheet.append(out)
+
+    if decisions is not None:
+        sheet_of("by year", year_pivot(tables, decisions, names))
+        sheet_of("decisions", decisions)
+    for name in _written(tables):
+        sheet_of(name, tables[name])
     wb.save(path)
+
+
+def _equipment_names(scenario: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """Equipment id -> display name (the id when unnamed)."""
+    eq = scenario.get("equipment")
+    if eq is None or eq.empty:
+        return {}
+    names = eq["name"].fillna("").astype(str)
+    return dict(zip(eq["id"], names.where(names.str.strip() != "", eq["id"]), strict=True))
+
+
+def _decisions(plan: Plan) -> pd.DataFrame:
+    """The plan's decisions (:func:`forceplan.results.decisions.decision_table`)."""
+    from forceplan.results.decisions import decision_table
+
+    return decision_table(plan.tables, plan.scenario.tables, plan.scenario.header.currency)
 
 
 def write_run_folder(
@@ -354,8 +538,17 @@ def write_run_folder(
                 plan.tables[name].to_csv(plan_dir / f"{name}.csv", index=False, lineterminator="\n")
             if write_lp and model is not None:
                 model.to_file(tmp / LP_FILE, io_api="lp", explicit_coordinate_names=True)
+            decisions = _decisions(plan)
+            decisions.to_csv(plan_dir / DECISIONS_FILE, index=False, lineterminator="\n")
             summary = _summary(plan, scenario_dir)
-            _write_workbook(tmp / WORKBOOK_FILE, summary, plan.tables, plan.scenario.notional)
+            _write_workbook(
+                tmp / WORKBOOK_FILE,
+                summary,
+                plan.tables,
+                plan.scenario.notional,
+                decisions,
+                _equipment_names(plan.scenario.tables),
+            )
             summary["timings"]["write"] = time.perf_counter() - started
             (tmp / SUMMARY_FILE).write_text(
                 json.dumps(_jsonable(summary), indent=2, ensure_ascii=False) + "\n",

@@ -111,14 +111,22 @@ def _x(frame: pd.DataFrame, column: str = "period") -> list[str]:
 
 
 def facet_grid(n: int) -> tuple[int, int]:
-    """Rows and columns of a grid of *n* small charts (at most three columns)."""
-    cols = 1 if n <= 1 else 2 if n <= 6 else 3
+    """Rows and columns of a grid of *n* small charts (two to four columns).
+
+    Examples
+    --------
+    >>> facet_grid(1), facet_grid(5), facet_grid(12), facet_grid(74)
+    ((1, 1), (3, 2), (4, 3), (19, 4))
+    """
+    cols = 1 if n <= 1 else 2 if n <= 6 else 3 if n <= 18 else 4
     return math.ceil(n / cols), cols
 
 
-def _faceted(titles: Sequence[str], row_height: int = 260) -> tuple[go.Figure, int]:
+def _faceted(titles: Sequence[str], row_height: int | None = None) -> tuple[go.Figure, int]:
     """An empty figure with one subplot per title; returns it and its number of columns."""
     rows, cols = facet_grid(len(titles))
+    if row_height is None:
+        row_height = 260 if len(titles) <= 18 else 190
     height = 125 + row_height * rows
     fig = make_subplots(
         rows=rows,
@@ -228,6 +236,14 @@ def _names(frame: pd.DataFrame) -> dict[str, str]:
     return dict(zip(frame["id"], label, strict=True))
 
 
+def _plain_names(frame: pd.DataFrame) -> dict[str, str]:
+    """id -> display name (the id when unnamed) for a scenario table with id and name."""
+    if frame.empty:
+        return {}
+    names = frame["name"].where(frame["name"] != "", frame["id"])
+    return dict(zip(frame["id"], names, strict=True))
+
+
 def stock_by_family(data: ReportData) -> pd.DataFrame:
     """Units in service per period (rows) and standard family (columns)."""
     stock = data.plan["stock"]
@@ -241,17 +257,33 @@ def stock_by_family(data: ReportData) -> pd.DataFrame:
     return table.reindex(index=data.periods, columns=order, fill_value=0.0)
 
 
-def chart_stock(data: ReportData) -> Chart:
-    """Stock in service by standard family per period (stacked bars)."""
-    title = "Stock in service by standard family"
-    desc = (
-        "End-of-period equipment in service, stacked by the standard family of each type "
-        "(NATO, Soviet, national)."
+def combat_value_by_family(data: ReportData) -> pd.DataFrame:
+    """Combat value in service (sum of combat value x units) per period and standard family."""
+    stock = data.plan["stock"][["period", "equipment", "quantity"]]
+    eq = data.scenario["equipment"][["id", "family", "combat_value"]]
+    merged = stock.merge(eq, left_on="equipment", right_on="id", how="left")
+    merged["family"] = merged["family"].fillna("unknown").replace("", "unknown")
+    value = pd.to_numeric(merged["combat_value"], errors="coerce").fillna(0.0)
+    merged["value"] = merged["quantity"].astype(float) * value
+    table = merged.pivot_table(
+        index="period", columns="family", values="value", aggfunc="sum", fill_value=0.0
     )
-    table = stock_by_family(data)
+    order = [f for f in FAMILY_COLORS if f in table.columns]
+    return table.reindex(index=data.periods, columns=order, fill_value=0.0)
+
+
+def chart_stock(data: ReportData) -> Chart:
+    """Combat value in service by standard family per period (stacked bars)."""
+    title = "Combat value in service by standard family"
+    desc = (
+        "End-of-period combat value in service (combat value x units, summed over every type), "
+        "stacked by the standard family of each type (NATO, Soviet, national): the shift by "
+        "what the force can do, not by how many drones and radios it holds."
+    )
+    table = combat_value_by_family(data)
     if table.to_numpy().sum() <= 0:
         return Chart("stock", title, desc, None, "The plan has no equipment in service.")
-    unit = unit_of("inventory", "quantity")
+    unit = strip_per_unit(unit_of("equipment", "combat_value"))
     fig = go.Figure()
     x = [str(p) for p in table.index]
     for family in table.columns:
@@ -264,6 +296,129 @@ def chart_stock(data: ReportData) -> Chart:
         )
     fig.update_yaxes(title_text=unit)
     return Chart("stock", title, desc, _finish(fig, data, title, barmode="stack"))
+
+
+def major_platforms_by_class(data: ReportData) -> pd.DataFrame:
+    """Major platforms in service (units) per class, period and standard family (long form)."""
+    from forceplan.report.platforms import is_major_platform
+
+    eq = data.scenario["equipment"]
+    major = eq[is_major_platform(eq).to_numpy()] if len(eq) else eq
+    stock = data.plan["stock"][["period", "equipment", "quantity"]]
+    merged = stock.merge(
+        major[["id", "class", "family"]], left_on="equipment", right_on="id", how="inner"
+    )
+    merged["family"] = merged["family"].replace("", "unknown")
+    return merged.groupby(["class", "period", "family"])["quantity"].sum().reset_index()
+
+
+def chart_classes(data: ReportData) -> Chart:
+    """Major platforms in service per class, stacked by standard family (small multiples)."""
+    from forceplan.report.platforms import CONSUMABLE_CLASSES, MINOR_CLASSES
+
+    title = "Major platforms in service per class"
+    left_out = ", ".join(sorted(CONSUMABLE_CLASSES | MINOR_CLASSES))
+    desc = (
+        "Units in service per equipment class, stacked by standard family: how each class "
+        f"moves from Soviet to NATO standard. Not counted here: {left_out} (consumables and "
+        "support vehicles; they are in the combat-value chart)."
+    )
+    long = major_platforms_by_class(data)
+    if long.empty or long["quantity"].sum() <= 0:
+        return Chart("classes", title, desc, None, "The plan has no major platforms in service.")
+    size = long.groupby("class")["quantity"].max().sort_values(ascending=False)
+    classes = [str(c) for c in size.index if size[c] > 1e-6]
+    unit = unit_of("inventory", "quantity")
+    fig, cols = _faceted(classes)
+    periods = period_axis(data)
+    for i, cls in enumerate(classes):
+        rows = long[long["class"] == cls]
+        at = _cell(i, cols)
+        for family in FAMILY_COLORS:
+            fam = rows[rows["family"] == family].set_index("period")["quantity"]
+            if fam.empty:
+                continue
+            y = fam.reindex(data.periods).fillna(0.0).round(1).tolist()
+            fig.add_bar(
+                x=periods,
+                y=y,
+                name=family,
+                legendgroup=family,
+                marker_color=FAMILY_COLORS[family],
+                hovertemplate=f"%{{y:,.0f}} {unit}<extra>{family}</extra>",
+                **at,
+            )
+        fig.update_yaxes(title_text=unit, rangemode="tozero", **at)
+    _dedupe_legend(fig)
+    return Chart("classes", title, desc, _finish(fig, data, title, barmode="stack"), facets=classes)
+
+
+def formation_vehicle_gaps(data: ReportData) -> pd.DataFrame | None:
+    """Unfilled formation slots per period and role, roles of consumables left out.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        Index period, one column per role (vehicles short); ``None`` when the run
+        has no ``plan/formation_gaps.csv``.
+    """
+    from forceplan.report.platforms import consumable_roles
+
+    gaps = data.plan.get("formation_gaps")
+    if gaps is None:
+        return None
+    skip = consumable_roles(data.scenario["equipment"])
+    kept = gaps[~gaps["role"].astype(str).isin(skip)]
+    table = kept.pivot_table(
+        index="period", columns="role", values="unfilled", aggfunc="sum", fill_value=0.0
+    )
+    return table.reindex(index=data.periods, fill_value=0.0)
+
+
+def chart_formation_gaps(data: ReportData) -> Chart:
+    """Vehicles short in the formations per role and period (consumables left out)."""
+    from forceplan.report.platforms import consumable_roles
+
+    title = "Formation gaps: vehicles short per role"
+    skipped = sorted(consumable_roles(data.scenario["equipment"]))
+    desc = (
+        "Formation slots left unfilled after the allocation of the stock, per role, in vehicles "
+        "and systems"
+        + (f"; roles filled by consumables ({', '.join(skipped)}) are left out" if skipped else "")
+        + "."
+    )
+    table = formation_vehicle_gaps(data)
+    if table is None:
+        return Chart(
+            "formation_gaps",
+            title,
+            desc,
+            None,
+            "This run has no formation allocation (plan/formation_gaps.csv is absent).",
+        )
+    short = [c for c in table.columns if table[c].sum() > 1e-6]
+    if not short:
+        return Chart(
+            "formation_gaps",
+            title,
+            desc,
+            None,
+            "Every formation slot for vehicles and systems is filled in every period.",
+        )
+    unit = unit_of("inventory", "quantity")
+    fig = go.Figure()
+    x = period_axis(data)
+    palette = ["#1f5fa8", "#c0392b", "#d39e00", "#2ca02c", "#9467bd", "#8c564b", "#17becf"]
+    for i, role in enumerate(short):
+        fig.add_bar(
+            x=x,
+            y=table[role].round(1).tolist(),
+            name=str(role),
+            marker_color=palette[i % len(palette)],
+            hovertemplate=f"%{{y:,.0f}} {unit} short<extra>{role}</extra>",
+        )
+    fig.update_yaxes(title_text=f"{unit} short", rangemode="tozero")
+    return Chart("formation_gaps", title, desc, _finish(fig, data, title, barmode="stack"))
 
 
 def chart_capability(data: ReportData) -> Chart:
@@ -427,6 +582,49 @@ def chart_formation_levels(data: ReportData) -> Chart:
     return Chart("formation_levels", title, desc, fig)
 
 
+LARGEST_CONSUMPTION = 6
+"""Munitions shown for the size of their consumption (shortfalls and Soviet ones come too)."""
+
+
+def ammunition_that_matters(data: ReportData) -> list[str]:
+    """The munitions the ammunition view shows, most pressing first.
+
+    Any munition with a shortfall, the :data:`LARGEST_CONSUMPTION` with the largest
+    consumption over the horizon (by value: rounds x unit cost), and every
+    Soviet-family munition being phased out (used in the first period, less in
+    the last).
+    """
+    ammo = data.plan["ammunition"]
+    if ammo.empty:
+        return []
+    mu = data.scenario["munitions"]
+    family = dict(zip(mu["id"], mu["family"], strict=True))
+    price = pd.to_numeric(mu.set_index("id")["unit_cost"], errors="coerce").fillna(0.0)
+    rounds = ammo.groupby("munition")["consumption"].sum()
+    # by the value consumed (a 155 mm shell outweighs a 23 mm round), then by count
+    use = (rounds * price.reindex(rounds.index).fillna(0.0) + rounds * 1e-12).sort_values(
+        ascending=False
+    )
+    short = ammo.groupby("munition")["shortfall"].sum()
+    first, last = data.periods[0], data.periods[-1]
+    by_period = ammo.pivot_table(
+        index="munition", columns="period", values="consumption", aggfunc="sum", fill_value=0.0
+    )
+    phased = [
+        str(m)
+        for m in by_period.index
+        if family.get(m) == "soviet"
+        and by_period.loc[m].get(first, 0.0) > 1e-6
+        and by_period.loc[m].get(last, 0.0) < by_period.loc[m].get(first, 0.0) - 1e-6
+    ]
+    chosen = [str(m) for m in short.index[short > 1e-6]]
+    chosen += [str(m) for m in use.index[:LARGEST_CONSUMPTION] if use[m] > 1e-6]
+    chosen += phased
+    keep = set(chosen)
+    pressing = [str(m) for m in short.sort_values(ascending=False).index if short[m] > 1e-6]
+    return pressing + [str(m) for m in use.index if str(m) in keep and str(m) not in pressing]
+
+
 def chart_ammunition(data: ReportData) -> Chart:
     """Ammunition supply against consumption, one small chart per munition."""
     title = "Ammunition supply against consumption per calibre"
@@ -439,19 +637,15 @@ def chart_ammunition(data: ReportData) -> Chart:
         return Chart("ammunition", title, desc, None, "The plan has no ammunition rows.")
     units = data.item_units()
     names = _names(data.scenario["munitions"])
-    available = (ammo["opening"].fillna(0) + ammo["supply"].fillna(0)).where(lambda v: v > 0)
-    consumed = ammo["consumption"].fillna(0)
-    tightness = (consumed / available).clip(upper=1.0).fillna((consumed > 0).astype(float))
-    munitions = most_telling(
-        ammo, "munition", flag=ammo["shortfall"].fillna(0) > 1e-6, score=tightness
-    )
-    desc += _shown_note(
-        len(munitions),
-        ammo["munition"].nunique(),
-        "munitions",
-        "those with consumption left uncovered first, then those closest to running short",
-        "ammunition",
-    )
+    munitions = ammunition_that_matters(data)
+    total = ammo["munition"].nunique()
+    if len(munitions) < total:
+        desc += (
+            f" Showing the {len(munitions)} of {total} munitions that matter: the "
+            f"{LARGEST_CONSUMPTION} with the largest consumption by value, any with a "
+            "shortfall and every Soviet calibre being phased out; every one is in "
+            "plan/ammunition.csv."
+        )
     facets = [names.get(m, m) for m in munitions]
     fig, cols = _faceted(facets)
     for i, munition in enumerate(munitions):
@@ -635,15 +829,16 @@ def chart_donors(data: ReportData) -> Chart:
     below = donors["stock"] < donors["minimum"].fillna(0) - 1e-6
     opening = donors.groupby("donor")["stock"].transform("max").where(lambda v: v > 0)
     drawn = (donors["donated"].fillna(0) / opening).fillna(0)
-    ids = most_telling(donors, "donor", flag=below, score=drawn)
-    desc += _shown_note(
-        len(ids),
-        donors["donor"].nunique(),
-        "stockpiles",
-        "those below their minimum first, then those drawn down most",
-        "donors",
-    )
-    fig, cols = _faceted(ids)
+    ranked = most_telling(donors, "donor", flag=below, score=drawn, limit=10**9)
+    ids = sorted(ranked)  # every stockpile, by donor and item
+    names = {**_plain_names(data.scenario["equipment"]), **_plain_names(data.scenario["munitions"])}
+
+    def label(donor: str) -> str:
+        country, _, item = donor.partition(":")
+        return f"{country}: {names.get(item, item)}" if item else donor
+
+    titles = [label(d) for d in ids]
+    fig, cols = _faceted(titles)
     for i, donor in enumerate(ids):
         rows = donors[donors["donor"] == donor].sort_values("period")
         item = str(rows["item"].iloc[0])
@@ -689,7 +884,7 @@ def chart_donors(data: ReportData) -> Chart:
                 **at,
             )
         fig.update_yaxes(title_text=unit, rangemode="tozero", **at)
-    return Chart("donors", title, desc, _finish(fig, data, title, barmode="group"), facets=ids)
+    return Chart("donors", title, desc, _finish(fig, data, title, barmode="group"), facets=titles)
 
 
 def _dedupe_legend(fig: go.Figure) -> None:
@@ -702,10 +897,12 @@ def _dedupe_legend(fig: go.Figure) -> None:
 
 
 BUILDERS: tuple[Callable[[ReportData], Chart], ...] = (
-    chart_stock,
     chart_capability,
+    chart_stock,
+    chart_classes,
     chart_interoperability,
     chart_formation_levels,
+    chart_formation_gaps,
     chart_ammunition,
     chart_budgets,
     chart_lines,

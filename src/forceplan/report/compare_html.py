@@ -1,7 +1,9 @@
 """The comparison page: two runs side by side (``compare.html``), self-contained.
 
-The page holds plotly.js inline (it works offline, no CDN) and, for runs A and B
-next to each other on a shared y axis: capability against floor per role, the
+The page holds plotly.js inline (it works offline, no CDN). It leads with what
+changed (shortfalls, capability, interoperability, cost), the difference (B - A)
+charts per role and period and the decisions that changed most by value; then,
+for runs A and B next to each other on a shared y axis: capability against floor per role, the
 interoperability index against its target, spending by funding stream and stock
 in service by standard family; then the summary, the decisions found in one plan
 only and the differences in the inputs as tables. A NOTIONAL banner tops the page
@@ -229,6 +231,124 @@ def side_charts(c: Comparison) -> list[SideChart]:
     ]
 
 
+UP, DOWN = "#2ca02c", "#d62728"
+"""Bar colours of a difference: B above A, B below A."""
+
+
+def _difference_figure(
+    rows: pd.DataFrame, items: list[str], periods: list[str], y_title: str, bad_up: bool = False
+) -> go.Figure:
+    """Small multiples of B - A per item and period (green: up, red: down; *bad_up* swaps)."""
+    n = len(items)
+    cols = 1 if n <= 1 else 2 if n <= 6 else 3
+    nrows = math.ceil(n / cols)
+    height = 110 + 230 * nrows
+    fig = make_subplots(
+        rows=nrows,
+        cols=cols,
+        subplot_titles=items,
+        vertical_spacing=min(0.3, 70 / height),
+        horizontal_spacing=0.07 if cols > 1 else 0.02,
+    )
+    fig.update_layout(
+        template="plotly_white",
+        font={"family": FONT, "size": 12},
+        height=height,
+        margin={"l": 70, "r": 20, "t": 60, "b": 50},
+        showlegend=False,
+        hovermode="x unified",
+    )
+    for i, item in enumerate(items):
+        own = rows[rows["item"] == item].set_index("period")
+        g = own["b"].astype(float).fillna(0.0) - own["a"].astype(float).fillna(0.0)  # absent: 0
+        y = [float(g.get(int(p), 0.0)) for p in periods]
+        good, bad = (DOWN, UP) if bad_up else (UP, DOWN)
+        fig.add_bar(
+            x=periods,
+            y=[round(v, 4) for v in y],
+            name=item,
+            marker_color=[good if v >= 0 else bad for v in y],
+            hovertemplate=f"%{{y:,.2f}} {y_title}<extra>{html.escape(item)}</extra>",
+            row=i // cols + 1,
+            col=i % cols + 1,
+        )
+        fig.update_yaxes(title_text=y_title, zeroline=True, row=i // cols + 1, col=i % cols + 1)
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=periods)
+    return fig
+
+
+def difference_charts(c: Comparison) -> list[SideChart]:
+    """Difference (B - A) charts per role and period: capability, shortfall, index, spending."""
+    figures = c.outputs.figures if c.outputs else pd.DataFrame()
+    if figures.empty:
+        return []
+    periods = _periods(figures)
+    money = c.a.currency
+    out = []
+    specs = [
+        (
+            "diff-capability",
+            "Capability difference (B - A) per role",
+            "Combat capability in B minus A, per role and period: green where B has more.",
+            "capability",
+            "points",
+            False,
+        ),
+        (
+            "diff-shortfall",
+            "Capability shortfall difference (B - A) per role",
+            "Capability below the floor in B minus A, per role and period: red where B falls "
+            "further short.",
+            "capability shortfall",
+            "points",
+            True,
+        ),
+        (
+            "diff-interoperability",
+            "Interoperability index difference (B - A)",
+            "The force's interoperability index in B minus A, per period.",
+            "interoperability index",
+            "index",
+            False,
+        ),
+        (
+            "diff-spending",
+            "Spending difference (B - A)",
+            f"Total spending in B minus A, per period ({money}): red where B spends more.",
+            "spending",
+            money,
+            True,
+        ),
+    ]
+    for key, title, description, figure, unit, bad_up in specs:
+        rows = figures[(figures["figure"] == figure) & figures["period"].notna()]
+        if rows.empty:
+            continue
+        differing = rows.groupby("item")["differs"].any()
+        items = sorted(str(i) for i in differing.index[differing])
+        if figure == "capability shortfall" and not items:
+            continue  # no shortfall moved: nothing to say
+        if not items:
+            out.append(SideChart(key, title, description + " No difference.", None))
+            continue
+        fig = _difference_figure(rows, items, periods, unit, bad_up)
+        out.append(SideChart(key, title, description, fig))
+    return out
+
+
+def _chart_div(chart: SideChart) -> str:
+    if chart.figure is None:
+        return f'<p class="note" id="chart-{chart.key}-none">Nothing to draw.</p>'
+    div = pio.to_html(
+        chart.figure,
+        full_html=False,
+        include_plotlyjs=False,
+        div_id=f"chart-{chart.key}",
+        config={"displaylogo": False, "responsive": True},
+    )
+    return f'<div class="chart">{div}</div>'
+
+
 def _number_text(value: float) -> str:
     """A number for a table cell (empty for NaN)."""
     if math.isnan(value):
@@ -289,6 +409,40 @@ def compare_html(c: Comparison) -> str:
         f"written {datetime.now():%Y-%m-%d %H:%M}</p>",
     ]
     if c.outputs is not None:
+        parts.append('<section id="what-changed"><h2>What changed (A -> B)</h2><ul>')
+        parts += [f"<li>{html.escape(line)}</li>" for line in c.outcome()]
+        parts.append("</ul></section>")
+        for chart in difference_charts(c):
+            parts.append(f"<h2>{html.escape(chart.title)}</h2>")
+            parts.append(f'<p class="note">{html.escape(chart.description)}</p>')
+            parts.append(_chart_div(chart))
+        changes = c.outputs.changes
+        real = changes[~changes["reshuffle"].astype(bool)]
+        parts.append("<h2>Decisions that changed most by value</h2>")
+        parts.append(
+            _table(
+                real.head(50),
+                {
+                    "action": "action",
+                    "item": "item",
+                    "from": "from",
+                    "value_a": f"value A ({c.a.currency})",
+                    "value_b": f"value B ({c.a.currency})",
+                    "quantity_a": "quantity A",
+                    "quantity_b": "quantity B",
+                    "unit": "unit",
+                    "periods_a": "periods A",
+                    "periods_b": "periods B",
+                },
+            )
+        )
+        shuffled = changes[changes["reshuffle"].astype(bool)]
+        if len(shuffled):
+            parts.append(
+                f'<p class="note">{len(shuffled)} more change(s) only move items between '
+                "interchangeable suppliers with the same totals; they are in "
+                "decision_changes.csv.</p>"
+            )
         parts.append("<h2>Summary</h2>")
         parts.append(
             _table(
@@ -300,17 +454,7 @@ def compare_html(c: Comparison) -> str:
         for chart in side_charts(c):
             parts.append(f"<h2>{html.escape(chart.title)}</h2>")
             parts.append(f'<p class="note">{html.escape(chart.description)}</p>')
-            if chart.figure is None:
-                parts.append(f'<p class="note" id="chart-{chart.key}-none">Nothing to draw.</p>')
-                continue
-            div = pio.to_html(
-                chart.figure,
-                full_html=False,
-                include_plotlyjs=False,
-                div_id=f"chart-{chart.key}",
-                config={"displaylogo": False, "responsive": True},
-            )
-            parts.append(f'<div class="chart">{div}</div>')
+            parts.append(_chart_div(chart))
         dec = c.outputs.decisions
         parts.append("<h2>Decisions in one plan only</h2>")
         parts.append(

@@ -15,10 +15,22 @@ import yaml
 
 from forceplan.domain.schema import schemas, unit_of
 from forceplan.io.csv_folder import HEADER_FILE
-from forceplan.io.run_folder import SCENARIO_DIR, read_run_folder
+from forceplan.io.run_folder import PLAN_DIR, SCENARIO_DIR, read_run_folder
+from forceplan.results.decisions import RESERVE_TABLE, decision_table
 
-SCENARIO_TABLES = ("equipment", "munitions", "lines", "donors", "formations", "training")
+SCENARIO_TABLES = (
+    "equipment",
+    "munitions",
+    "lines",
+    "donors",
+    "formations",
+    "training",
+    "sources",
+)
 """Scenario tables the report uses (ids, families, names and units)."""
+
+OPTIONAL_TABLES = ("decisions", RESERVE_TABLE, "remedies")
+"""Plan tables read when the run folder has them: decisions, reserve moves, remedies."""
 
 MONEY_UNIT = "USD million"
 """Unit of every money figure unless the scenario header says otherwise."""
@@ -55,6 +67,11 @@ class ReportData:
         Scenario table name -> DataFrame for :data:`SCENARIO_TABLES` (text as read).
     formation_levels, binding
         The optional explanation tables, ``None`` when the run has none.
+    decisions
+        One row per decision (``plan/decisions.csv``, or built from the plan tables
+        by :func:`forceplan.results.decisions.decision_table` for older run folders).
+    remedies
+        What closes each shortfall (``plan/remedies.csv``), ``None`` when absent.
     """
 
     path: Path
@@ -64,6 +81,8 @@ class ReportData:
     scenario: dict[str, pd.DataFrame] = field(default_factory=dict)
     formation_levels: pd.DataFrame | None = None
     binding: pd.DataFrame | None = None
+    decisions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    remedies: pd.DataFrame | None = None
 
     @property
     def scenario_info(self) -> dict[str, Any]:
@@ -152,12 +171,38 @@ def load_run(path: Path | str) -> ReportData:
     # the explanation tables are optional in a run folder; read_run_folder takes them if present
     levels = run.tables.get("formation_levels")
     binding = run.tables.get("binding")
-    return ReportData(
+    tables = dict(run.tables)
+    for name in OPTIONAL_TABLES:  # tables newer than the contract this reader knows
+        if name not in tables:
+            extra = _optional_table(run.path / PLAN_DIR / f"{name}.csv")
+            if extra is not None:
+                tables[name] = extra
+    data = ReportData(
         path=run.path,
         summary=run.summary,
         header=header,
-        plan=run.tables,
+        plan=tables,
         scenario=scenario,
         formation_levels=levels,
         binding=binding,
+        remedies=tables.get("remedies"),
     )
+    decisions = tables.get("decisions")
+    if decisions is None:
+        decisions = decision_table(tables, scenario, data.money_unit)
+    data.decisions = decisions
+    return data
+
+
+def _optional_table(path: Path) -> pd.DataFrame | None:
+    """An optional plan CSV (text columns as text), ``None`` when absent or unreadable."""
+    if not path.is_file():
+        return None
+    try:
+        frame = pd.read_csv(path, keep_default_na=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError):
+        return None
+    for c in frame.columns:
+        if frame[c].dtype == object:
+            frame[c] = frame[c].fillna("").astype(str)
+    return frame

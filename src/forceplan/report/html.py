@@ -17,10 +17,14 @@ from forceplan.io.atomic import atomic_file
 from forceplan.io.run_folder import NOTIONAL_NOTE
 from forceplan.report.charts import Chart, build_charts, period_axis
 from forceplan.report.data import ReportData, load_run
-from forceplan.report.static import CHARTS_DIR, default_mode, write_pngs
-from forceplan.report.text import binding_lines, fmt, overview_lines, shortfall_sections
+from forceplan.report.headline import Headline, headline
+from forceplan.report.text import binding_sections, fmt, overview_lines, shortfall_sections
+from forceplan.results.decisions import ACTIONS, decisions_by_year, quantity_text
 
 log = logging.getLogger(__name__)
+
+CHARTS_DIR = "charts"
+"""Sub-folder of the run folder with the PNG charts (``static.CHARTS_DIR``)."""
 
 REPORT_FILE = "report.html"
 """Name of the report inside the run folder."""
@@ -67,6 +71,80 @@ div.chart { width: 100%; min-height: 320px; }
 ul.words li { margin: .15rem 0; }
 details { margin-top: .6rem; }
 footer { color: var(--muted); font-size: .85rem; margin-top: 2rem; }
+section.brief { border-left: 5px solid var(--accent); }
+section.brief dl { margin: .3rem 0 0; display: grid; grid-template-columns: 12rem 1fr;
+  gap: .35rem 1rem; }
+section.brief dt { font-weight: 700; }
+section.brief dd { margin: 0; }
+section.brief dd ul { margin: 0; padding-left: 1.1rem; }
+.filters { display: flex; flex-wrap: wrap; gap: .4rem 1rem; align-items: center; margin: .6rem 0; }
+.filters label { font-size: .9rem; color: var(--muted); }
+.filters select, .filters input { font: inherit; padding: .15rem .3rem; }
+table.decisions th { cursor: pointer; user-select: none; white-space: nowrap; }
+table.decisions th[aria-sort="ascending"]::after { content: " \\25B2"; }
+table.decisions th[aria-sort="descending"]::after { content: " \\25BC"; }
+div.scroll { max-height: 34rem; overflow: auto; border: 1px solid var(--line); }
+div.scroll table { width: 100%; }
+div.scroll thead th { position: sticky; top: 0; }
+"""
+
+DECISIONS_JS = """
+(function () {
+  "use strict";
+  var table = document.getElementById("decisions-table");
+  if (!table) { return; }
+  var body = table.tBodies[0];
+  var rows = Array.prototype.slice.call(body.rows);
+  var year = document.getElementById("decisions-year");
+  var action = document.getElementById("decisions-action");
+  var search = document.getElementById("decisions-search");
+  var count = document.getElementById("decisions-count");
+  function apply() {
+    var y = year.value, a = action.value, t = search.value.toLowerCase().trim();
+    var shown = 0;
+    rows.forEach(function (r) {
+      var ok = (!y || r.getAttribute("data-period") === y)
+        && (!a || r.getAttribute("data-action") === a)
+        && (!t || r.textContent.toLowerCase().indexOf(t) >= 0);
+      r.hidden = !ok;
+      if (ok) { shown += 1; }
+    });
+    count.textContent = shown + " of " + rows.length + " decisions shown";
+    table.setAttribute("data-shown", String(shown));
+  }
+  year.addEventListener("change", apply);
+  action.addEventListener("change", apply);
+  search.addEventListener("input", apply);
+  var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
+  heads.forEach(function (th, col) {
+    th.addEventListener("click", function () {
+      var up = th.getAttribute("aria-sort") !== "ascending";
+      heads.forEach(function (h) { h.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", up ? "ascending" : "descending");
+      var numeric = th.getAttribute("data-type") === "num";
+      var keyed = rows.map(function (r, i) {
+        var cell = r.cells[col];
+        var v = cell.getAttribute("data-value");
+        var key = numeric ? parseFloat(v === null || v === "" ? "NaN" : v) : cell.textContent;
+        return { row: r, key: key, i: i };
+      });
+      keyed.sort(function (p, q) {
+        var c;
+        if (numeric) {
+          var pn = isNaN(p.key), qn = isNaN(q.key);
+          c = pn && qn ? 0 : pn ? 1 : qn ? -1 : p.key - q.key;
+        } else {
+          c = p.key.localeCompare(q.key);
+        }
+        if (!up) { c = -c; }
+        return c || p.i - q.i;
+      });
+      keyed.forEach(function (k) { body.appendChild(k.row); });
+      rows = keyed.map(function (k) { return k.row; });
+    });
+  });
+  apply();
+})();
 """
 
 RENDER_JS = """
@@ -174,21 +252,121 @@ def _shortfalls_html(data: ReportData) -> str:
 
 
 def _binding_html(data: ReportData) -> str:
-    found = binding_lines(data)
-    if found is None:
+    sections = binding_sections(data)
+    if sections is None:
         return (
             '<p class="note">This run has no binding-constraint analysis '
             "(plan/binding.csv is absent): run <code>forceplan explain</code> on the run "
             "folder to compute shadow prices.</p>"
         )
-    lines, more = found
-    if not lines:
+    if not sections:
         return "<p>No constraint binds with a non-zero shadow price.</p>"
-    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
-    tail = f"<p>... and {more} more in plan/binding.csv.</p>" if more else ""
+    parts = [
+        "<p>The constraints that limit the plan most, per solver stage and in that stage's own "
+        "unit (stages are never ranked against each other), strongest first:</p>"
+    ]
+    for section in sections:
+        items = "".join(f"<li>{escape(line)}</li>" for line in section.lines)
+        parts.append(f'<h3>{escape(section.title)}</h3><ul class="words">{items}</ul>')
+    return "".join(parts)
+
+
+def _headline_html(h: Headline) -> str:
+    """The brief: one line per headline item, risks and what binds as lists."""
+    rows = []
+    for key, title, sentence in h.items:
+        if key == "risks" and h.risks:
+            body = "<ul>" + "".join(f"<li>{escape(r)}</li>" for r in h.risks[:3]) + "</ul>"
+        elif key == "binds" and h.binds:
+            body = "<ul>" + "".join(f"<li>{escape(b)}</li>" for b in h.binds[:3]) + "</ul>"
+        elif key == "remedies" and h.remedies:
+            body = "<ul>" + "".join(f"<li>{escape(b)}</li>" for b in h.remedies[:3]) + "</ul>"
+        else:
+            body = escape(sentence)
+        rows.append(f'<dt>{escape(title)}</dt><dd data-item="{escape(key)}">{body}</dd>')
+    return f"<dl>{''.join(rows)}</dl>"
+
+
+def _decisions_summary(decisions: pd.DataFrame, money: str) -> str:
+    """Decisions per year and action: how many, and what they cost."""
+    table = decisions_by_year(decisions)
+    if table.empty:
+        return ""
+    actions = list(table["count"].columns)
+    head = "<th>period</th>" + "".join(f"<th>{escape(a)}</th>" for a in actions)
+    head += f"<th>cost ({escape(money)})</th>"
+    body = []
+    for period, row in table.iterrows():
+        cells = [f"<td>{int(period)}</td>"]  # type: ignore[call-overload]
+        for a in actions:
+            n = row[("count", a)]
+            cells.append(f'<td class="num">{"" if pd.isna(n) else int(n)}</td>')
+        cost = row["cost"].sum(min_count=1)
+        cells.append(f'<td class="num">{"" if pd.isna(cost) else escape(fmt(float(cost), 0))}</td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
     return (
-        "<p>The constraints that limit the plan most, strongest shadow price first:</p>"
-        f'<ul class="words">{items}</ul>{tail}'
+        '<table class="decisions-by-year" id="decisions-by-year"><thead><tr>'
+        + head
+        + "</tr></thead><tbody>"
+        + "".join(body)
+        + "</tbody></table>"
+    )
+
+
+def _decisions_html(data: ReportData) -> str:
+    """Every decision: a summary per year and action, then one filterable, sortable table."""
+    d = data.decisions
+    if d is None or d.empty:
+        return "<p>The plan makes no decisions: nothing is bought, retired, upgraded or moved.</p>"
+    money = data.money_unit
+    periods = sorted(int(p) for p in d["period"].unique())
+    actions = [a for a in ACTIONS if a in set(d["action"])]
+    year_options = "".join(f'<option value="{p}">{p}</option>' for p in periods)
+    action_options = "".join(f'<option value="{a}">{a}</option>' for a in actions)
+    rows = []
+    for period, action, item, frm, q, cost, text, unit in d[
+        ["period", "action", "item", "from", "quantity", "cost", "text", "unit"]
+    ].itertuples(index=False, name=None):
+        qty = quantity_text(float(q), "" if unit in ("units", "expansions") else str(unit))
+        price = "" if pd.isna(cost) else fmt(float(cost), 1)
+        rows.append(
+            f'<tr data-period="{int(period)}" data-action="{escape(str(action))}">'
+            f'<td data-value="{int(period)}">{int(period)}</td>'
+            f"<td>{escape(str(action))}</td><td>{escape(str(item))}</td>"
+            f"<td>{escape(str(frm))}</td>"
+            f'<td class="num" data-value="{float(q):.6g}">{escape(qty)}</td>'
+            f'<td class="num" data-value="{"" if pd.isna(cost) else f"{float(cost):.6g}"}">'
+            f"{escape(price)}</td><td>{escape(str(text))}</td></tr>"
+        )
+    head = (
+        '<th data-type="num">period</th><th>action</th><th>item</th><th>from</th>'
+        f'<th data-type="num">quantity</th><th data-type="num">cost ({escape(money)})</th>'
+        "<th>decision</th>"
+    )
+    return (
+        f"<p>{len(d)} decisions: what to order and from whom, what arrives, what donors give, "
+        "what to retire, hold in reserve, reactivate or upgrade, which lines to expand and which "
+        "donor stockpiles to refill. Costs are counted once, when a decision is taken "
+        "(arrivals of earlier orders cost nothing more). Also in plan/decisions.csv and the "
+        "decisions sheet of plan.xlsx.</p>"
+        + _decisions_summary(d, money)
+        + '<div class="filters">'
+        + '<label for="decisions-year">year</label><select id="decisions-year">'
+        + '<option value="">all years</option>'
+        + year_options
+        + "</select>"
+        + '<label for="decisions-action">action</label><select id="decisions-action">'
+        + '<option value="">all actions</option>'
+        + action_options
+        + "</select>"
+        + '<label for="decisions-search">search</label>'
+        + '<input id="decisions-search" type="search" placeholder="item, supplier, ...">'
+        + '<span id="decisions-count" aria-live="polite"></span></div>'
+        + '<div class="scroll"><table class="decisions" id="decisions-table"><thead><tr>'
+        + head
+        + "</tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table></div>"
     )
 
 
@@ -205,8 +383,12 @@ def _chart_html(chart: Chart) -> str:
     )
 
 
-def render_html(data: ReportData, charts: list[Chart]) -> str:
+def render_html(data: ReportData, charts: list[Chart], pngs: bool = False) -> str:
     """The complete ``report.html`` text for a run.
+
+    The page leads with the brief (the headline in words), then the decisions,
+    then the details (shortfalls, what binds, the charts); the run's metadata
+    comes last.
 
     Parameters
     ----------
@@ -214,6 +396,8 @@ def render_html(data: ReportData, charts: list[Chart]) -> str:
         What the run folder holds.
     charts
         The charts, in page order (see :func:`forceplan.report.charts.build_charts`).
+    pngs
+        Whether PNG versions of the charts are written next to the page.
     """
     from forceplan import __version__
 
@@ -231,17 +415,28 @@ def render_html(data: ReportData, charts: list[Chart]) -> str:
     title = ("NOTIONAL - " if data.notional else "") + f"{data.name} - forceplan report"
     facts = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in _facts(data))
     overview = "".join(f"<li>{escape(line)}</li>" for line in overview_lines(data))
+    brief = headline(data)
     toc = "".join(
         f'<a href="#{target}">{escape(label)}</a>'
         for target, label in [
-            ("overview", "Overview"),
+            ("headline", "Headline"),
+            ("decisions", "Decisions"),
             ("shortfalls", "Shortfalls"),
             ("binding", "What binds"),
             *((f"section-{c.key}", c.title) for c in charts),
+            ("overview", "Key figures"),
+            ("metadata", "Run"),
         ]
     )
     created = datetime.now(UTC).isoformat(timespec="seconds")
     n = len(drawn)
+    periods = data.periods
+    status = str(data.summary.get("status", "unknown"))
+    png_note = (
+        f"static PNG versions are in <code>{CHARTS_DIR}/</code> next to this page"
+        if pngs
+        else "PNG versions: <code>forceplan report RUNDIR --png</code>"
+    )
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -257,15 +452,18 @@ def render_html(data: ReportData, charts: list[Chart]) -> str:
 <main>
 <header class="report-header">
 <h1>{escape(data.name)}</h1>
-<p class="lead">Force-transition plan computed by forceplan. {n} interactive charts below;
-static PNG versions are in <code>{CHARTS_DIR}/</code> next to this page.</p>
-<table class="facts">{facts}</table>
+<p class="lead">Force-transition plan {periods[0]}-{periods[-1]}
+(<span class="status-{escape(status)}">{escape(status)}</span>). The brief first, then every
+decision, then the details; {n} interactive charts, {png_note}.</p>
 </header>
+<section class="block brief" id="headline"><h2>Headline</h2>{_headline_html(brief)}</section>
 <nav class="toc">{toc}</nav>
-<section class="block" id="overview"><h2>Overview</h2><ul class="words">{overview}</ul></section>
+<section class="block" id="decisions"><h2>Decisions</h2>{_decisions_html(data)}</section>
 <section class="block" id="shortfalls"><h2>Shortfalls</h2>{_shortfalls_html(data)}</section>
 <section class="block" id="binding"><h2>What binds</h2>{_binding_html(data)}</section>
 {"".join(_chart_html(c) for c in charts)}
+<section class="block" id="overview"><h2>Key figures</h2><ul class="words">{overview}</ul></section>
+<section class="block" id="metadata"><h2>Run</h2><table class="facts">{facts}</table></section>
 <footer>Report written {escape(created)} by forceplan {escape(__version__)} from the run folder
 <code>{escape(str(data.path))}</code>.{" " + escape(NOTIONAL_NOTE) if data.notional else ""}
 </footer>
@@ -274,22 +472,26 @@ static PNG versions are in <code>{CHARTS_DIR}/</code> next to this page.</p>
 <script type="application/json" id="forceplan-config">{_json_for_script(PLOTLY_CONFIG)}</script>
 <script type="application/json" id="forceplan-figures">[{_json_for_script(figures)}]</script>
 <script>{RENDER_JS}</script>
+<script>{DECISIONS_JS}</script>
 </body>
 </html>
 """
 
 
-def write_report(run_dir: Path | str) -> Path:
-    """Write ``report.html`` and the PNG charts of a run folder.
+def write_report(run_dir: Path | str, png: bool = False) -> Path:
+    """Write ``report.html`` of a run folder and, when asked, its PNG charts.
 
-    The PNGs go to ``RUNDIR/charts/`` (the folder is replaced whole) and the page
-    to ``RUNDIR/report.html`` through a temporary file renamed into place; an error
-    or Ctrl-C while the page is built leaves both as they were.
+    The page goes to ``RUNDIR/report.html`` through a temporary file renamed into
+    place; with *png* the PNGs go to ``RUNDIR/charts/`` (the folder is replaced
+    whole). An error or Ctrl-C while the page is built leaves both as they were.
+    Without *png* an existing ``charts/`` folder is left as it is.
 
     Parameters
     ----------
     run_dir
         A run folder written by ``forceplan plan``.
+    png
+        Also draw the charts as PNG files (matplotlib; seconds, not tenths).
 
     Returns
     -------
@@ -311,8 +513,11 @@ def write_report(run_dir: Path | str) -> Path:
     """
     data = load_run(run_dir)
     charts = build_charts(data)
-    text = render_html(data, charts)  # before anything is written: a failure changes nothing
-    write_pngs(charts, data.path, period_axis(data), data.notional)
+    text = render_html(data, charts, pngs=png)  # before anything is written
+    from forceplan.report.static import default_mode, write_pngs  # matplotlib: when used
+
+    if png:
+        write_pngs(charts, data.path, period_axis(data), data.notional)
     dest = data.path / REPORT_FILE
     with atomic_file(dest) as tmp:
         tmp.write_text(text, encoding="utf-8")

@@ -124,7 +124,7 @@ def _draw_heatmap(figure: Any, ax: Axes, mfig: Figure) -> None:
     bar.ax.set_yticklabels([f"{i} {n}" for i, n in enumerate(LEVEL_NAMES)])
 
 
-def draw(chart: Chart, categories: list[str], notional: bool) -> Figure:
+def draw(chart: Chart, categories: list[str], notional: bool, columns: int | None = None) -> Figure:
     """A matplotlib figure of *chart* (which must have a figure).
 
     Parameters
@@ -135,12 +135,18 @@ def draw(chart: Chart, categories: list[str], notional: bool) -> Figure:
         Period labels of the x axis, in order.
     notional
         Stamp the figure NOTIONAL.
+    columns
+        Small charts per row (default: as the report lays them out); a slide wants
+        a wider grid than a page.
     """
     figure = chart.figure
     if figure is None:
         raise ValueError(f"chart {chart.key} has no figure to draw")
     n = max(1, len(chart.facets))
     rows, cols = facet_grid(n)
+    if columns is not None and n > 1:
+        cols = max(1, min(columns, n))
+        rows = -(-n // cols)
     heatmap = figure.data and figure.data[0].type == "heatmap"
     height = (0.4 * len(figure.data[0].y) + 1.5) if heatmap else 2.9 * rows + 1.1
     mfig, grid = plt.subplots(

@@ -124,6 +124,53 @@ def binding_lines(data: ReportData) -> tuple[list[str], int] | None:
     return sentences, len(frame) - len(shown)
 
 
+STAGE_TITLES: dict[str, str] = {
+    "shortfall": "Stage 1, shortfalls (in requirement-periods of shortfall)",
+    "interoperability": "Stage 2, interoperability (in interoperable capability points)",
+    "cost": "Stage 3, cost (in money)",
+}
+"""Heading of each solver stage's binding constraints."""
+
+BINDING_PER_STAGE = 10
+"""Binding constraints listed per stage; the rest are counted."""
+
+
+def binding_sections(data: ReportData) -> list[Section] | None:
+    """The binding constraints in words, one section per solver stage, strongest first.
+
+    Shadow prices of different stages are in different units (shortfall avoided,
+    interoperable points, money), so they are ranked within each stage, never
+    across. Without a ``stage`` column the constraints are grouped by unit.
+    Figures marked unverified (a ``verified`` column that is false) are said so.
+
+    Returns
+    -------
+    list of Section or None
+        ``None`` when the run has no ``plan/binding.csv``.
+    """
+    frame = data.binding
+    if frame is None:
+        return None
+    group = "stage" if "stage" in frame else "unit"
+    frame = frame.assign(strength=frame["dual"].astype(float).abs())
+    out = []
+    for key, g in frame.groupby(group, sort=False):
+        g = g.sort_values("strength", ascending=False, kind="stable")
+        shown = g.head(BINDING_PER_STAGE)
+        lines = []
+        for _, row in shown.iterrows():
+            text = str(row["text"])
+            line = text if text.strip() else _fallback_binding(row)
+            if "verified" in row and str(row["verified"]).lower() in ("false", "0", "no"):
+                line += " (not verified by re-planning)"
+            lines.append(line)
+        if len(g) > len(shown):
+            lines.append(f"... and {len(g) - len(shown)} more in plan/binding.csv")
+        title = STAGE_TITLES.get(str(key), str(key)) if group == "stage" else f"In {key}"
+        out.append(Section(title, lines))
+    return out
+
+
 def _status_sentence(summary: dict[str, Any]) -> str:
     status = str(summary.get("status", "unknown"))
     solver = summary.get("solver", {}) or {}

@@ -29,7 +29,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -777,6 +777,150 @@ def diff_decisions(a: RunLike, b: RunLike) -> pd.DataFrame:
     return m[DECISION_DIFF_COLUMNS].astype({"change": str}).reset_index(drop=True)
 
 
+CHANGE_COLUMNS = [
+    "action",
+    "item",
+    "from",
+    "value_a",
+    "value_b",
+    "difference",
+    "moved",
+    "quantity_a",
+    "quantity_b",
+    "periods_a",
+    "periods_b",
+    "unit",
+    "reshuffle",
+]
+"""Columns of :func:`decision_changes` (``decision_changes.csv``)."""
+
+
+def _valued_decisions(r: RunRecord) -> pd.DataFrame:
+    """The run's decisions (:func:`forceplan.results.decisions.decision_table`) with a value.
+
+    ``value`` is the decision's cost where it has one, else its quantity at the
+    item's unit cost (a donation is worth what buying it would cost); arrivals
+    of earlier orders (``receive``) are left out, they are the orders again.
+    """
+    from forceplan.results.decisions import decision_table
+
+    d = decision_table(r.tables, r.inputs, r.currency)
+    d = d[d["action"] != "receive"]
+    prices: dict[str, float] = {}
+    for table in ("equipment", "munitions"):
+        frame = r.inputs.get(table)
+        if frame is not None and "unit_cost" in frame:
+            cost = pd.to_numeric(frame["unit_cost"], errors="coerce").fillna(0.0)
+            prices.update(zip(frame["id"].astype(str), cost, strict=True))
+    unit_value = d["item_id"].map(prices).fillna(0.0) * d["quantity"].astype(float)
+    cost = d["cost"].astype(float)
+    return d.assign(value=cost.where(cost.fillna(0) > 0, unit_value))
+
+
+def decision_changes(a: RunLike, b: RunLike) -> pd.DataFrame:
+    """Decisions that differ between two plans, largest change in value first.
+
+    A decision is one action on one item from one supplier (``order 155 mm
+    shells from the Rheinmetall line``); it differs when its quantity in any
+    period differs. Changes that only move an item between interchangeable
+    suppliers (the item's total per action and period is the same in both
+    plans) are flagged ``reshuffle``: they leave the totals unchanged.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`CHANGE_COLUMNS`: values (the scenario's currency) summed
+        over the horizon, ``difference`` = B - A, ``moved`` = the sum over periods
+        of the absolute change in value (a decision moved in time moves value
+        without changing its total); sorted by ``moved``, largest first.
+    """
+    ra, rb = load_run(a), load_run(b)
+    da, db = _valued_decisions(ra), _valued_decisions(rb)
+    key = ["action", "item_id", "from_id"]
+    if da.empty and db.empty:
+        return pd.DataFrame(columns=CHANGE_COLUMNS)
+    per_period = (
+        da.groupby([*key, "period"])[["quantity", "value"]]
+        .sum()
+        .merge(
+            db.groupby([*key, "period"])[["quantity", "value"]].sum(),
+            left_index=True,
+            right_index=True,
+            how="outer",
+            suffixes=("_a", "_b"),
+        )
+        .fillna(0.0)
+    )
+    differs = ~_close(per_period["quantity_a"], per_period["quantity_b"])
+    changed_keys = differs.groupby(level=key).any()
+    changed_keys = changed_keys[changed_keys]
+    if changed_keys.empty:
+        return pd.DataFrame(columns=CHANGE_COLUMNS)
+    # reshuffles: the item's total per action and period is the same in both plans
+    totals = per_period.groupby(level=["action", "item_id", "period"])[
+        ["quantity_a", "quantity_b"]
+    ].sum()
+    same_total = (
+        _close(totals["quantity_a"], totals["quantity_b"])
+        .groupby(level=["action", "item_id"])
+        .all()
+    )
+    moved = (per_period["value_b"] - per_period["value_a"]).abs().groupby(level=key).sum()
+    both = pd.concat([da, db], ignore_index=True).drop_duplicates(key)
+    labels = both.set_index(key)[["item", "from", "unit"]]
+
+    def periods(frame: pd.DataFrame) -> pd.Series:
+        return frame.groupby(key)["period"].agg(_periods_text)
+
+    out = pd.DataFrame(index=changed_keys.index)
+    for side, frame in (("a", da), ("b", db)):
+        g = frame.groupby(key)
+        out[f"value_{side}"] = g["value"].sum().reindex(out.index).fillna(0.0)
+        out[f"quantity_{side}"] = g["quantity"].sum().reindex(out.index).fillna(0.0)
+        out[f"periods_{side}"] = periods(frame).reindex(out.index).fillna("")
+    out["difference"] = out["value_b"] - out["value_a"]
+    out["moved"] = moved.reindex(out.index).fillna(0.0)
+    out = out.join(labels)
+    pairs = pd.MultiIndex.from_arrays(
+        [out.index.get_level_values("action"), out.index.get_level_values("item_id")]
+    )
+    out["reshuffle"] = same_total.reindex(pairs).fillna(False).to_numpy(dtype=bool)
+    out = out.reset_index().sort_values(["moved", "action", "item"], ascending=[False, True, True])
+    return out[CHANGE_COLUMNS].reset_index(drop=True)
+
+
+def describe_decision_changes(
+    changes: pd.DataFrame, currency: str, limit: int | None = 10
+) -> list[str]:
+    """The decisions that changed most by value, in words; reshuffles summarised in one line."""
+    real = changes[~changes["reshuffle"].astype(bool)]
+    lines = []
+    shown = real if limit is None else real.head(limit)
+    for rec in shown.to_dict("records"):
+        frm = f" from {rec['from']}" if rec["from"] else ""
+        qty = f"{_num(rec['quantity_a'])} -> {_num(rec['quantity_b'])} {rec['unit']}"
+        pa, pb = str(rec["periods_a"]), str(rec["periods_b"])
+        when = f" ({pa or '-'} -> {pb or '-'})" if pa != pb else f" ({pa})"
+        lines.append(
+            f"{rec['action']} {rec['item']}{frm}: {qty}{when}; value {_num(rec['value_a'])} -> "
+            f"{_num(rec['value_b'])} {currency}"
+        )
+    if limit is not None and len(real) > limit:
+        lines.append(
+            f"... and {len(real) - limit} more changed decision(s) in decision_changes.csv"
+        )
+    reshuffled = changes[changes["reshuffle"].astype(bool)]
+    if len(reshuffled):
+        items = reshuffled.drop_duplicates(["action", "item"])
+        sample = ", ".join(f"{a} {i}" for a, i in items[["action", "item"]].head(3).to_numpy())
+        lines.append(
+            f"{len(reshuffled)} change(s) only move {len(items)} item(s) between interchangeable "
+            f"suppliers, totals unchanged ({sample}{', ...' if len(items) > 3 else ''}); not "
+            "listed, see decision_changes.csv"
+        )
+    return lines
+
+
 def summary_fields(run: RunLike) -> dict[str, Any]:
     """Headline facts of a run: scenario, status, objective parts, gap, shortfalls, index."""
     r = load_run(run)
@@ -825,11 +969,14 @@ class OutputsDiff:
         Decisions in one plan only or with other quantities (:func:`diff_decisions`).
     summary
         Status, objective parts and headline figures (:func:`diff_summary`).
+    changes
+        Decisions that changed, largest change in value first (:func:`decision_changes`).
     """
 
     figures: pd.DataFrame
     decisions: pd.DataFrame
     summary: pd.DataFrame
+    changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS))
 
 
 def diff_outputs(a: RunLike, b: RunLike) -> OutputsDiff:
@@ -847,7 +994,9 @@ def diff_outputs(a: RunLike, b: RunLike) -> OutputsDiff:
                 f"run {r.name} holds no plan, so there are no outputs to compare. "
                 "Fix: compare run folders written by `forceplan plan` (or solved Plans)."
             )
-    return OutputsDiff(diff_figures(ra, rb), diff_decisions(ra, rb), diff_summary(ra, rb))
+    return OutputsDiff(
+        diff_figures(ra, rb), diff_decisions(ra, rb), diff_summary(ra, rb), decision_changes(ra, rb)
+    )
 
 
 def _num(value: Any) -> str:
@@ -957,7 +1106,13 @@ class Comparison:
     inputs: pd.DataFrame
     outputs: OutputsDiff | None = None
 
-    FILES = ("inputs_diff.csv", "outputs_diff.csv", "decisions_diff.csv", "summary_diff.csv")
+    FILES = (
+        "inputs_diff.csv",
+        "outputs_diff.csv",
+        "decisions_diff.csv",
+        "summary_diff.csv",
+        "decision_changes.csv",
+    )
     """Files :meth:`write_tables` writes."""
 
     def write_tables(self, folder: Path | str) -> list[Path]:
@@ -980,6 +1135,9 @@ class Comparison:
             "summary_diff.csv": (
                 outputs.summary if outputs else pd.DataFrame(columns=SUMMARY_DIFF_COLUMNS)
             ),
+            "decision_changes.csv": (
+                outputs.changes if outputs else pd.DataFrame(columns=CHANGE_COLUMNS)
+            ),
         }
         paths = []
         for name, frame in frames.items():
@@ -988,20 +1146,113 @@ class Comparison:
             paths.append(path)
         return paths
 
+    def outcome(self) -> list[str]:
+        """What changed in the outcome: shortfalls, capability, interoperability, cost."""
+        if self.outputs is None:
+            return []
+        fig = self.outputs.figures
+        sa = summary_fields(self.a)
+        sb = summary_fields(self.b)
+        money = self.a.currency
+        lines = []
+        na, nb = sa.get("shortfalls") or 0, sb.get("shortfalls") or 0
+        amounts = fig[(fig["figure"] == "shortfall amount") & fig["differs"]]
+        detail = "; ".join(
+            f"{item}: {_num(x)} -> {_num(y)} {unit}"
+            for item, x, y, unit in amounts[["item", "a", "b", "unit"]].itertuples(
+                index=False, name=None
+            )
+        )
+        lines.append(
+            f"shortfalls: {_num(na)} -> {_num(nb)}" + (f" ({detail})" if detail else "")
+            if na != nb or detail
+            else f"shortfalls: the same ({_num(na)})"
+        )
+        short = fig[(fig["figure"] == "capability shortfall") & fig["differs"]]
+        for (role,), g in short.groupby(["item"], sort=False):
+            cells = "; ".join(
+                f"{int(p)}: {_num(x)} -> {_num(y)}"
+                for p, x, y in g[["period", "a", "b"]].head(6).itertuples(index=False, name=None)
+            )
+            lines.append(f"capability shortfall {role} (points): {cells}")
+        cap = fig[(fig["figure"] == "capability") & fig["differs"]]
+        if len(cap):
+            worst = cap.assign(d=cap["difference"].abs()).sort_values("d", ascending=False)
+            roles = list(dict.fromkeys(worst["item"]))
+            top = worst.drop_duplicates("item").head(4)
+            cells = "; ".join(
+                f"{item} {int(p)}: {_num(x)} -> {_num(y)}"
+                for item, p, x, y in top[["item", "period", "a", "b"]].itertuples(
+                    index=False, name=None
+                )
+            )
+            lines.append(
+                f"capability differs in {len(roles)} role(s) (points; largest change per role): "
+                + cells
+            )
+        else:
+            lines.append("capability: the same in every role and period")
+        ia0 = sa.get("interoperability index, first period")
+        ib0 = sb.get("interoperability index, first period")
+        ia1 = sa.get("interoperability index, last period")
+        ib1 = sb.get("interoperability index, last period")
+        if ia0 is not None and ib0 is not None:
+            lines.append(
+                f"interoperability index: first period {_num(ia0)} -> {_num(ib0)}, last period "
+                f"{_num(ia1)} -> {_num(ib1)}"
+            )
+        key = f"spending ({money})"
+        ca, cb = sa.get(key), sb.get(key)
+        if ca is not None and cb is not None:
+            diff = float(cb) - float(ca)
+            lines.append(
+                f"cost ({money}): {_num(ca)} -> {_num(cb)}"
+                + (f" ({'+' if diff > 0 else ''}{_num(diff)})" if not _same(ca, cb) else "")
+            )
+        return lines
+
+    def _figure_lines(self, limit: int) -> list[str]:
+        """Key figures that differ; stream reshuffles with unchanged totals summarised."""
+        assert self.outputs is not None
+        fig = self.outputs.figures
+        totals = fig[fig["figure"] == "spending"].set_index("period")["differs"]
+        streams = fig["figure"] == "spending by stream"
+        reshuffled = streams & fig["differs"] & ~fig["period"].map(totals).fillna(True).astype(bool)
+        lines = describe_figures(fig[~reshuffled], limit)
+        if reshuffled.any():
+            periods = _periods_text(fig.loc[reshuffled, "period"])
+            n = fig.loc[reshuffled, "item"].nunique()
+            lines.append(
+                f"spending moves between {n} funding streams in {periods} with the same totals "
+                "(interchangeable streams; not listed, see outputs_diff.csv)"
+            )
+        return lines
+
     def describe(self, limit: int = 30) -> list[str]:
-        """The comparison in words: inputs, summary, key figures, one-sided decisions."""
+        """The comparison in words: outcome first, then decisions by value, then the inputs."""
         a, b = self.a.name, self.b.name
         lines = [f"Comparing {a} (A) with {b} (B)."]
         n = len(self.inputs)
-        lines.append(f"Inputs: {n} difference(s)." if n else "Inputs: the scenarios are identical.")
-        lines += ["  " + s for s in describe_input_diff(self.inputs, limit)]
+        inputs = [
+            f"Inputs: {n} difference(s)." if n else "Inputs: the scenarios are identical.",
+            *("  " + s for s in describe_input_diff(self.inputs, limit)),
+        ]
         if self.outputs is None:
             lines.append("Outputs: not compared (a run holds no plan).")
-            return lines
+            return lines + inputs
+        lines.append("Outcome (A -> B):")
+        lines += ["  " + s for s in self.outcome()]
+        changes = describe_decision_changes(self.outputs.changes, self.a.currency, min(limit, 10))
+        lines.append(
+            "Decisions that changed most by value (A -> B):"
+            if changes
+            else "Decisions: the same in both plans."
+        )
+        lines += ["  " + s for s in changes]
         summary = describe_summary(self.outputs.summary)
         lines.append("Summary (A -> B):" if summary else "Summary: the same.")
         lines += ["  " + s for s in summary]
-        figures = describe_figures(self.outputs.figures, limit)
+        figures = self._figure_lines(limit)
         lines.append(
             "Key figures that differ (A -> B, by period):"
             if figures
@@ -1022,7 +1273,7 @@ class Comparison:
                 f"Decisions in both plans with other quantities or periods: {changed} "
                 "(see decisions_diff.csv)."
             )
-        return lines
+        return lines + inputs
 
 
 def compare(a: RunLike, b: RunLike) -> Comparison:

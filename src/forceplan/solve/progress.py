@@ -101,3 +101,48 @@ class Throttle:
             self.last = now
             return True
         return False
+
+
+def _number(value: float) -> str:
+    if abs(value) >= 1e6 or (value != 0 and abs(value) < 1e-3):
+        return f"{value:.4g}"
+    return f"{value:,.2f}"
+
+
+def solver_line(event: ProgressEvent) -> str:
+    """One live line about a running solve, saying only what is known.
+
+    Before the solver has a solution and a bound it says it is searching,
+    instead of printing placeholders for values that do not exist yet.
+
+    Examples
+    --------
+    >>> solver_line(ProgressEvent("solver", "solve:shortfall", 0.1))
+    'solve (shortfall):    0.1 s, searching: no solution or bound yet'
+    >>> solver_line(ProgressEvent("solver", "solve:cost", 2.0, best_solution=205739.48))
+    'solve (cost):    2.0 s, best solution 205,739.48, searching for a bound'
+    >>> solver_line(ProgressEvent("solver", "solve:cost", 3.0, 205000.0, 205739.48, 0.0036))
+    'solve (cost):    3.0 s, best solution 205,739.48, best bound 205,000.00, gap 0.36%'
+    """
+    stage = f" ({event.phase.split(':', 1)[1]})" if ":" in event.phase else ""
+    head = f"solve{stage}: {event.elapsed:6.1f} s"
+
+    def known(v: float | None) -> bool:
+        return v is not None and v == v and abs(v) < 1e29  # HiGHS reports +-inf as 1e30+
+
+    solution, bound, gap = event.best_solution, event.best_bound, event.gap
+    if not known(solution) and not known(bound):
+        return f"{head}, searching: no solution or bound yet"
+    parts = [head]
+    parts.append(
+        f"best solution {_number(solution)}"  # type: ignore[arg-type]
+        if known(solution)
+        else "no solution yet"
+    )
+    if known(bound):
+        parts.append(f"best bound {_number(bound)}")  # type: ignore[arg-type]
+    else:
+        parts.append("searching for a bound")
+    if known(gap) and known(solution) and known(bound):
+        parts.append(f"gap {100 * gap:.2f}%")  # type: ignore[operator]
+    return ", ".join(parts)
