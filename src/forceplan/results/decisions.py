@@ -330,7 +330,24 @@ def decision_table(
         )
     rt = plan.get("retirements")
     if rt is not None and len(rt):
-        add(rt["period"], "retire", rt["equipment"].astype(str), "", "", rt["quantity"], math.nan)
+        if {"early", "end_of_life"} <= set(rt.columns):  # say which retirements were chosen
+            eol = pd.Series("at the end of their service life", index=rt.index, dtype=object)
+            for column, note in (("early", None), ("end_of_life", eol)):
+                rows = rt[rt[column].fillna(0.0) > 0]
+                add(
+                    rows["period"],
+                    "retire",
+                    rows["equipment"].astype(str),
+                    "",
+                    "",
+                    rows[column],
+                    math.nan,
+                    note="" if note is None else note.loc[rows.index],
+                )
+        else:
+            add(
+                rt["period"], "retire", rt["equipment"].astype(str), "", "", rt["quantity"], math.nan
+            )
     rs = plan.get(RESERVE_TABLE)
     if rs is not None and len(rs):
         eq = rs["equipment"].astype(str)
@@ -463,6 +480,8 @@ def _sentences(
             text = f"reactivate {qty} {item} from reserve"
         elif action == "reserve":
             text = f"move {qty} {item} into reserve"
+        elif action == "retire":
+            text = f"retire {qty} {item}" + (f" {note}" if note else " before the end of their life")
         else:
             text = f"{action} {qty} {item}"
         out.append(text)
