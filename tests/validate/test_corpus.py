@@ -510,6 +510,7 @@ CSV_CASES: list[Case] = [
         (
             E("id-format", "formations.csv", 3, "id"),
             E("unknown-reference", "formation_slots.csv", 3, "formation"),
+            E("unknown-reference", "inventory.csv", 4, "formation"),
         ),
     ),
     Case(
@@ -915,6 +916,7 @@ XLSX_CASES: list[Case] = [
         (
             E("duplicate-id", "formations", 3, "id", "A3"),
             E("unknown-reference", "formation_slots", 3, "formation", "A3"),
+            E("unknown-reference", "inventory", 4, "formation", "B4"),
         ),
     ),
     Case(
