@@ -284,6 +284,7 @@ HEADER: dict[str, Any] = {
     "period_length": 1,
     "currency": "USD million",
     "intensity": ["high"] * 3 + ["medium"] * 3 + ["low"] * 4,
+    "country": "Ukraine",
     "objective": {
         # interoperability is a target trajectory (requirements), not a quantity to maximise
         "interoperability_weight": 0.0,
@@ -293,6 +294,16 @@ HEADER: dict[str, Any] = {
         "risk_margin_cap": 0.15,
     },
 }
+
+DOMESTIC_SHARE = [0.0, 0.15, 0.2, 0.25, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3]
+"""Share of each year's acquisition spending to go to Ukrainian industry (notional)."""
+
+DOMESTIC_CAPACITY = [
+    ("155mm-artillery", 2028, 240_000),
+    ("2s22-bohdana", 2028, 174),
+    ("btr-4", 2029, 90),
+]
+"""(product, year, capacity per year) the Ukrainian lines should reach (notional)."""
 
 STREAM_PRIORITY = {"ua-mod": 3}
 """Paying order of the funding streams: restricted and expiring grants (1) pay before the
@@ -1199,6 +1210,16 @@ def tables() -> dict[str, list[dict[str, Any]]]:
     requirements += [
         {"kind": "interoperability", "period": y, "minimum": t, "source": src("transition")}
         for y, t in zip(YEARS, INTEROP_TARGET, strict=True)
+    ]
+    # the home industry: a rising share of acquisition spending and capacity targets (notional)
+    requirements += [
+        {"kind": "domestic_share", "period": y, "minimum": s, "source": N}
+        for y, s in zip(YEARS, DOMESTIC_SHARE, strict=True)
+        if s > 0
+    ]
+    requirements += [
+        {"kind": "domestic_capacity", "item": i, "period": y, "minimum": q, "source": N}
+        for i, y, q in DOMESTIC_CAPACITY
     ]
 
     units = {m[0]: m[4] for m in MUNITIONS}

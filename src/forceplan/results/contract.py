@@ -52,6 +52,7 @@ PLAN_TABLES: dict[str, list[str]] = {
     "training": ["period", "pipeline", "capacity", "used"],
     "reserve": ["period", "equipment", "to_reserve", "from_reserve", "in_reserve"],
     "force_generation": ["period", "role", "slots_due", "in_service", "shortfall"],
+    "industry": ["period", "target", "required", "achieved", "shortfall", "unit"],
     "shortfalls": ["constraint", "coordinates", "amount", "unit", "text"],
 }
 """Table name (file ``plan/<name>.csv``) -> its contractual leading columns."""

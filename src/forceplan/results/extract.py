@@ -403,6 +403,9 @@ def extract(bundle: ModelBundle, values: np.ndarray) -> dict[str, pd.DataFrame]:
         "force_generation",
     )
 
+    # --- home industry ---------------------------------------------------------------------------
+    tables["industry"] = _industry(bundle, r)
+
     # --- interoperability ----------------------------------------------------------------------
     inter = r.flow("interoperable", (T,))
     cap = r.flow("force_capability", (T,))
@@ -450,6 +453,58 @@ def extract(bundle: ModelBundle, values: np.ndarray) -> dict[str, pd.DataFrame]:
     # --- shortfalls ----------------------------------------------------------------------------
     tables["shortfalls"] = _shortfalls(bundle, r, tables)
     return {name: tables[name] for name in PLAN_TABLES}
+
+
+def _industry(bundle: ModelBundle, r: _Reader) -> pd.DataFrame:
+    """The home-industry targets: domestic share of acquisition spending, domestic capacity."""
+    from forceplan.model.industry import base_capacity, capacity_targets
+
+    d = bundle.data
+    T = d.T
+    currency = d.scenario.header.currency
+    parts = []
+    share = np.nan_to_num(d.domestic_share, nan=0.0)
+    if (share > 0).any():
+        spend = r.flow("acquisition_spend", (T,))
+        home = r.flow("domestic_spend", (T,))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            achieved = np.where(spend > NOISE, home / np.where(spend > NOISE, spend, 1.0), 0.0)
+        frame = pd.DataFrame(
+            {
+                "period": d.periods.to_numpy(),
+                "target": "domestic_share",
+                "required": share,
+                "achieved": clean(achieved),
+                "shortfall": clean(r.var("industry-share_shortfall", (T,))),
+                "unit": currency,
+                "item": "",
+                "domestic_spend": clean(home),
+                "acquisition_spend": clean(spend),
+            }
+        )
+        parts.append(frame[share > 0])
+    products, target = capacity_targets(bundle)
+    if len(products):
+        base = base_capacity(bundle, products, d.scenario.header.country)
+        cap = base + r.flow("domestic_capacity", (len(products), T))
+        units = d.scenario.item_units()
+        frame = _long(
+            d,
+            products,
+            "item",
+            required=clean(target),
+            achieved=clean(cap),
+            shortfall=clean(r.var("industry-capacity_shortfall", (len(products), T))),
+            unit=units.reindex(products).fillna("units").astype(str).to_numpy(dtype=object)
+            + "/period",
+        )
+        frame = frame.assign(target="domestic_capacity")
+        parts.append(frame[frame["required"] > 0])
+    columns = [*PLAN_TABLES["industry"], "item"]
+    if not parts:
+        return _empty(columns)
+    out = pd.concat(parts, ignore_index=True).sort_values(["period", "target", "item"])
+    return _ordered(out, "industry")
 
 
 def significant(amount: pd.Series | np.ndarray, requirement: pd.Series | np.ndarray) -> np.ndarray:
@@ -584,6 +639,45 @@ def _shortfalls(
             "units",
             text,
             fg["slots_due"].to_numpy(dtype=float),
+        )
+    )
+
+    ind = tables["industry"]
+    share = ind[(ind["target"] == "domestic_share") & significant(ind["shortfall"], 1.0)]
+    text = [
+        f"the home industry gets {a:.0%} of acquisition spending in {p}, below the target of "
+        f"{q:.0%} ({fmt(s)} {currency} more would have to go to it)"
+        for p, a, q, s in zip(
+            share["period"], share["achieved"], share["required"], share["shortfall"], strict=True
+        )
+    ]
+    parts.append(
+        _shortfall_rows(
+            "industry-share", share, {"period": "period"}, currency, text, share["required"]
+        )
+    )
+    cap = ind[(ind["target"] == "domestic_capacity")]
+    cap = cap[significant(cap["shortfall"], cap["required"])]
+    text = [
+        f"home capacity for {i} in {p} is {fmt(a)} {u}, {fmt(s)} below the target of {fmt(q)}"
+        for i, p, a, u, s, q in zip(
+            cap["item"],
+            cap["period"],
+            cap["achieved"],
+            cap["unit"],
+            cap["shortfall"],
+            cap["required"],
+            strict=True,
+        )
+    ]
+    parts.append(
+        _shortfall_rows(
+            "industry-capacity",
+            cap,
+            {"product": "item", "period": "period"},
+            cap["unit"].astype(str).to_numpy(),
+            text,
+            cap["required"].to_numpy(dtype=float),
         )
     )
 
