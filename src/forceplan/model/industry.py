@@ -105,7 +105,11 @@ def base_capacity(b: ModelBundle, products: pd.Index, country: str) -> np.ndarra
     d = b.data
     ln = d.ln
     home = ln["domestic"].to_numpy(dtype=bool) if len(ln) else np.zeros(0, dtype=bool)
-    pos = products.get_indexer(pd.Index(ln["product"].astype(str))) if len(ln) else np.zeros(0)
+    pos = (
+        products.get_indexer(pd.Index(ln["product"].astype(str)))
+        if len(ln)
+        else np.zeros(0, dtype=np.int64)
+    )
     out = np.zeros((len(products), d.T))
     keep = home & (pos >= 0)
     if keep.any():

@@ -507,7 +507,9 @@ def _industry(bundle: ModelBundle, r: _Reader) -> pd.DataFrame:
     return _ordered(out, "industry")
 
 
-def significant(amount: pd.Series | np.ndarray, requirement: pd.Series | np.ndarray) -> np.ndarray:
+def significant(
+    amount: pd.Series | np.ndarray, requirement: pd.Series | np.ndarray | float
+) -> np.ndarray:
     """Where a shortfall is more than solver noise: above 1e-6 of its requirement (and 1e-6)."""
     amount = np.asarray(amount, dtype=float)
     scale = np.maximum(np.abs(np.nan_to_num(np.asarray(requirement, dtype=float))), 1.0)
