@@ -305,6 +305,12 @@ DOMESTIC_CAPACITY = [
 ]
 """(product, year, capacity per year) the Ukrainian lines should reach (notional)."""
 
+MUNITION_GROUPS = {
+    ("patriot", "pac-3-mse"): "patriot-interceptor",
+    ("patriot", "pac-2-gem-t"): "patriot-interceptor",
+}
+"""(equipment, munition) -> group of alternative munitions (public: Patriot fires both)."""
+
 STREAM_PRIORITY = {"ua-mod": 3}
 """Paying order of the funding streams: restricted and expiring grants (1) pay before the
 national defence budget (3)."""
@@ -698,8 +704,9 @@ CONSUMPTION: list[tuple[str, str, tuple[float, float, float]]] = [
     ("osa", "9m33", (3, 7, 12)),
     ("strela-10", "9m37", (3, 7, 12)),
     ("zu-23-2", "23x152mm", (1500, 3500, 6000)),
-    ("patriot", "pac-3-mse", (25, 50, 80)),
-    ("patriot", "pac-2-gem-t", (6, 12, 20)),
+    # a Patriot battery fires PAC-3 MSE or PAC-2 GEM-T, whichever is there (group below)
+    ("patriot", "pac-3-mse", (31, 62, 100)),
+    ("patriot", "pac-2-gem-t", (31, 62, 100)),
     ("nasams", "aim-120", (12, 25, 40)),
     ("iris-t-slm", "iris-t-sl", (12, 25, 40)),
     ("gepard", "35x228mm", (2000, 5000, 8000)),
@@ -1325,6 +1332,7 @@ def tables() -> dict[str, list[dict[str, Any]]]:
                 "use_low": lo,
                 "use_medium": me,
                 "use_high": hi,
+                "group": MUNITION_GROUPS.get((e, m), ""),
                 "source": CONSUMPTION_SOURCE.get(m, N),
             }
             for e, m, (lo, me, hi) in CONSUMPTION

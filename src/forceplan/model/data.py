@@ -306,7 +306,7 @@ def model_data(scenario: Scenario) -> ModelData:
         src["is_equipment"].to_numpy()
         & np.where(
             src["is_equipment"].to_numpy(),
-            whole_eq[np.maximum(src["item_pos"].to_numpy(), 0)],
+            whole_eq[np.clip(src["item_pos"].to_numpy(), 0, max(E - 1, 0))],
             False,
         )
         if E
@@ -337,7 +337,9 @@ def model_data(scenario: Scenario) -> ModelData:
     ln["whole"] = (
         ln["is_equipment"].to_numpy()
         & np.where(
-            ln["is_equipment"].to_numpy(), whole_eq[np.maximum(ln["item_pos"].to_numpy(), 0)], False
+            ln["is_equipment"].to_numpy(),
+            whole_eq[np.clip(ln["item_pos"].to_numpy(), 0, max(E - 1, 0))],
+            False,
         )
         if E
         else np.zeros(len(ln), dtype=bool)

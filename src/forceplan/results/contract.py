@@ -36,6 +36,7 @@ PLAN_TABLES: dict[str, list[str]] = {
         "shortfall",
     ],
     "ammunition_supply": ["period", "munition", "supplier", "quantity", "cost"],
+    "ammunition_use": ["period", "equipment", "munition", "rounds"],
     "lines": [
         "period",
         "line",

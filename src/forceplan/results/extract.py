@@ -272,6 +272,7 @@ def extract(bundle: ModelBundle, values: np.ndarray) -> dict[str, pd.DataFrame]:
         ),
         "ammunition",
     )
+    tables["ammunition_use"] = _ammunition_use(bundle, r, level)
     am = tables["ammunition"]  # solver noise (a few hundredths of a round) is no shortfall
     am.loc[~significant(am["shortfall"], am["consumption"]), "shortfall"] = 0.0
     am.loc[~significant(am["reserve_shortfall"], am["reserve_floor"]), "reserve_shortfall"] = 0.0
@@ -453,6 +454,36 @@ def extract(bundle: ModelBundle, values: np.ndarray) -> dict[str, pd.DataFrame]:
     # --- shortfalls ----------------------------------------------------------------------------
     tables["shortfalls"] = _shortfalls(bundle, r, tables)
     return {name: tables[name] for name in PLAN_TABLES}
+
+
+def _ammunition_use(bundle: ModelBundle, r: _Reader, level: np.ndarray) -> pd.DataFrame:
+    """Rounds each type fires of each munition per period (the chosen mix where it may choose)."""
+    d = bundle.data
+    use = d.use
+    columns = [*PLAN_TABLES["ammunition_use"], "group"]
+    valid = (use["equipment_pos"].to_numpy() >= 0) & (use["munition_pos"].to_numpy() >= 0)
+    if not valid.any():
+        return _empty(columns)
+    group = use["group"].fillna("").astype(str).to_numpy() if "group" in use else None
+    if group is None:
+        group = np.full(len(use), "", dtype=object)
+    rounds = d.use_t * level[np.maximum(use["equipment_pos"].to_numpy(), 0)]
+    grouped = valid & (group != "")
+    if grouped.any():
+        fired = r.flow("ammo_fire", (int(grouped.sum()), d.T))
+        rounds[grouped] = fired
+    rows = np.flatnonzero(valid)
+    n, T = len(rows), d.T
+    frame = pd.DataFrame(
+        {
+            "period": np.repeat(d.periods.to_numpy(), n),
+            "equipment": np.tile(use["equipment"].to_numpy(dtype=object)[rows], T),
+            "munition": np.tile(use["munition"].to_numpy(dtype=object)[rows], T),
+            "rounds": clean(rounds[rows].T.reshape(-1)),
+            "group": np.tile(group[rows], T),
+        }
+    )
+    return _ordered(frame[frame["rounds"] != 0], "ammunition_use")
 
 
 def _industry(bundle: ModelBundle, r: _Reader) -> pd.DataFrame:
