@@ -62,13 +62,11 @@ def add(b: ModelBundle) -> None:
         use_t = d.use_t[fixed]
         _, ut = grid(len(e_pos), T)
         consumption.add((m_pos[:, None], ut), lv[e_pos], use_t)
-        for rows in (valid,):  # the scale counts every row, alternatives as if fired alone
-            np.add.at(
-                scale,
-                use["munition_pos"].to_numpy()[rows],
-                d.use_t[rows] * d.s0[use["equipment_pos"].to_numpy()[rows]][:, None],
-            )
-            np.maximum.at(unit_max, use["munition_pos"].to_numpy()[rows], d.use_t[rows])
+        # the scale counts every row, alternatives as if each were fired alone
+        all_m = use["munition_pos"].to_numpy()[valid]
+        all_e = use["equipment_pos"].to_numpy()[valid]
+        np.add.at(scale, all_m, d.use_t[valid] * d.s0[all_e][:, None])
+        np.maximum.at(unit_max, all_m, d.use_t[valid])
         if (valid & grouped).any():
             _alternatives(b, np.flatnonzero(valid & grouped), lv, consumption)
     consumed = consumption.has_terms()
