@@ -99,6 +99,7 @@ PLAN_COLUMNS: dict[str, list[str]] = {
         "shortfall",
     ],
     "ammunition_supply": ["period", "munition", "supplier", "quantity", "cost"],
+    "ammunition_use": ["period", "equipment", "munition", "rounds"],
     "lines": [
         "period",
         "line",
@@ -1104,11 +1105,45 @@ def check_ammunition(d: Data) -> list[str]:
     out += _mismatch("ammo-supply", cols["supply"], want_supply, "supply")
     em = d.scenario["equipment_munitions"]
     stock = _stock(d)
+    group = em["group"] if "group" in em.columns else pd.Series("", index=em.index)
+    fired = d.plan["ammunition_use"]
+    fired_at = fired.set_index(["equipment", "munition", "period"])["rounds"]
     want_cons = pd.DataFrame(0.0, index=pd.Index(ids, name="munition"), columns=d.labels)
     if len(em):
         for p in d.labels:
             use = _num(em, f"use_{d.intensity[p]}", 0.0)
             per = use.to_numpy() * stock[p].reindex(em["equipment"]).fillna(0.0).to_numpy()
+            # alternatives (a group): the rounds fired as the plan chose, covering every unit
+            alt = (group != "").to_numpy()
+            chosen = np.array(
+                [
+                    float(fired_at.get((e, m, p), 0.0))
+                    for e, m in zip(em["equipment"][alt], em["munition"][alt], strict=True)
+                ]
+            )
+            per[alt] = chosen
+            cover = (
+                pd.Series(
+                    np.divide(
+                        chosen,
+                        use.to_numpy()[alt],
+                        out=np.zeros(len(chosen)),
+                        where=use.to_numpy()[alt] > 0,
+                    )
+                )
+                .groupby([em["equipment"][alt].to_numpy(), group[alt].to_numpy()])
+                .sum()
+            )
+            for (e, g), c in cover.items():
+                need = float(stock.at[e, p]) if e in stock.index else 0.0
+                if (
+                    abs(c - need) > _tol(need)
+                    and use[(em["equipment"] == e) & (group == g)].max() > 0
+                ):
+                    out.append(
+                        f"ammo-mix: {e} fires enough {g} for {_fmt(c)} units in {p} but has "
+                        f"{_fmt(need)} in service"
+                    )
             want_cons[p] = (
                 pd.Series(per)
                 .groupby(em["munition"].to_numpy())

@@ -284,6 +284,7 @@ HEADER: dict[str, Any] = {
     "period_length": 1,
     "currency": "USD million",
     "intensity": ["high"] * 3 + ["medium"] * 3 + ["low"] * 4,
+    "country": "Ukraine",
     "objective": {
         # interoperability is a target trajectory (requirements), not a quantity to maximise
         "interoperability_weight": 0.0,
@@ -293,6 +294,22 @@ HEADER: dict[str, Any] = {
         "risk_margin_cap": 0.15,
     },
 }
+
+DOMESTIC_SHARE = [0.0, 0.15, 0.2, 0.25, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3]
+"""Share of each year's acquisition spending to go to Ukrainian industry (notional)."""
+
+DOMESTIC_CAPACITY = [
+    ("155mm-artillery", 2028, 240_000),
+    ("2s22-bohdana", 2028, 174),
+    ("btr-4", 2029, 90),
+]
+"""(product, year, capacity per year) the Ukrainian lines should reach (notional)."""
+
+MUNITION_GROUPS = {
+    ("patriot", "pac-3-mse"): "patriot-interceptor",
+    ("patriot", "pac-2-gem-t"): "patriot-interceptor",
+}
+"""(equipment, munition) -> group of alternative munitions (public: Patriot fires both)."""
 
 STREAM_PRIORITY = {"ua-mod": 3}
 """Paying order of the funding streams: restricted and expiring grants (1) pay before the
@@ -687,8 +704,9 @@ CONSUMPTION: list[tuple[str, str, tuple[float, float, float]]] = [
     ("osa", "9m33", (3, 7, 12)),
     ("strela-10", "9m37", (3, 7, 12)),
     ("zu-23-2", "23x152mm", (1500, 3500, 6000)),
-    ("patriot", "pac-3-mse", (25, 50, 80)),
-    ("patriot", "pac-2-gem-t", (6, 12, 20)),
+    # a Patriot battery fires PAC-3 MSE or PAC-2 GEM-T, whichever is there (group below)
+    ("patriot", "pac-3-mse", (31, 62, 100)),
+    ("patriot", "pac-2-gem-t", (31, 62, 100)),
     ("nasams", "aim-120", (12, 25, 40)),
     ("iris-t-slm", "iris-t-sl", (12, 25, 40)),
     ("gepard", "35x228mm", (2000, 5000, 8000)),
@@ -1200,6 +1218,16 @@ def tables() -> dict[str, list[dict[str, Any]]]:
         {"kind": "interoperability", "period": y, "minimum": t, "source": src("transition")}
         for y, t in zip(YEARS, INTEROP_TARGET, strict=True)
     ]
+    # the home industry: a rising share of acquisition spending and capacity targets (notional)
+    requirements += [
+        {"kind": "domestic_share", "period": y, "minimum": s, "source": N}
+        for y, s in zip(YEARS, DOMESTIC_SHARE, strict=True)
+        if s > 0
+    ]
+    requirements += [
+        {"kind": "domestic_capacity", "item": i, "period": y, "minimum": q, "source": N}
+        for i, y, q in DOMESTIC_CAPACITY
+    ]
 
     units = {m[0]: m[4] for m in MUNITIONS}
     donors = [
@@ -1304,6 +1332,7 @@ def tables() -> dict[str, list[dict[str, Any]]]:
                 "use_low": lo,
                 "use_medium": me,
                 "use_high": hi,
+                "group": MUNITION_GROUPS.get((e, m), ""),
                 "source": CONSUMPTION_SOURCE.get(m, N),
             }
             for e, m, (lo, me, hi) in CONSUMPTION

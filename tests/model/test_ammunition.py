@@ -166,3 +166,58 @@ def test_uncovered_consumption_is_a_shortfall() -> None:
         "rounds",
     )
     assert row["text"] == "152mm ammunition in 2026 is 200 rounds short of consumption (500 rounds)"
+
+
+def test_a_patriot_fires_the_interceptors_there_are() -> None:
+    # A battery fires 100 PAC-2 GEM-T or 100 PAC-3 MSE a year (one group: alternatives). 4
+    # batteries, 150 PAC-2 in stock and 250 PAC-3 on the market (free), floor of 4 batteries,
+    # no war reserve: only the mix 150 PAC-2 + 250 PAC-3 feeds all 4; none goes to reserve.
+    s = scenario(
+        objective={"munition_reserve": 0.0},
+        standards=[{"id": "nato-sam", "family": "nato", "domain": "ammunition"}],
+        munitions=[
+            {
+                "id": "pac-2",
+                "family": "nato",
+                "standard": "nato-sam",
+                "unit": "missiles",
+                "stock": 150,
+            },
+            {"id": "pac-3", "family": "nato", "standard": "nato-sam", "unit": "missiles"},
+        ],
+        equipment=[equipment("patriot", **{"class": "air-defence-long", "role": "air-defence"})],
+        equipment_munitions=[
+            {"equipment": "patriot", "munition": "pac-2", "use_high": 100, "group": "sam"},
+            {"equipment": "patriot", "munition": "pac-3", "use_high": 100, "group": "sam"},
+        ],
+        inventory=[{"equipment": "patriot", "quantity": 4}],
+        sources=[
+            {
+                "id": "pac3-mkt",
+                "kind": "market",
+                "country": "USA",
+                "item": "pac-3",
+                "quantity": 250,
+                "unit": "missiles",
+            },
+            {
+                "id": "pac2-none",
+                "kind": "market",
+                "country": "DEU",
+                "item": "pac-2",
+                "quantity": 0,
+                "unit": "missiles",
+            },
+        ],
+        requirements=[{"kind": "capability", "role": "air-defence", "period": 2026, "minimum": 4}],
+    )
+    p = solve(s)
+    assert series(p.stock, "quantity", equipment="patriot") == [4]
+    assert p.reserve.empty
+    use = p.ammunition_use.set_index("munition")["rounds"]
+    assert use["pac-2"] + use["pac-3"] == pytest.approx(400)
+    assert use["pac-2"] == pytest.approx(150)  # all the PAC-2 there is
+    a = p.ammunition.set_index("munition")
+    assert a.loc["pac-2", "consumption"] == pytest.approx(150)
+    assert a.loc["pac-3", "consumption"] == pytest.approx(250)
+    assert p.shortfalls.empty

@@ -107,3 +107,48 @@ def test_operating_cost_paid_by_the_operation_stream() -> None:
     assert at(p.reserve, "in_reserve", equipment="m777") == 3
     assert at(p.budgets, "operation", stream="ua") == 7.75
     assert p.shortfalls.empty
+
+
+def _two_streams(grant_priority: int) -> object:
+    # 5 M of guns (a floor of 5 guns at 1 M each). ua (listed first, 10 M) and a grant (3 M,
+    # listed second) may both pay acquisitions.
+    return scenario(
+        equipment=[equipment("m777")],
+        sources=[
+            {
+                "id": "mkt",
+                "kind": "market",
+                "country": "USA",
+                "item": "m777",
+                "quantity": 10,
+                "price": 1,
+            }
+        ],
+        budgets=[
+            {"stream": "ua", "owner": "UKR", "period": 2026, "amount": 10, "priority": 2},
+            {
+                "stream": "grant",
+                "owner": "DEU",
+                "period": 2026,
+                "amount": 3,
+                "priority": grant_priority,
+            },
+        ],
+        budget_uses=[
+            {"stream": "ua", "use": "acquisition"},
+            {"stream": "grant", "use": "acquisition"},
+        ],
+        requirements=[{"kind": "capability", "role": "artillery", "period": 2026, "minimum": 5}],
+    )
+
+
+def test_stream_priority_decides_who_pays() -> None:
+    # The grant ranks first (1): it pays its 3 M, the national budget the other 2 M.
+    p = solve(_two_streams(grant_priority=1))
+    b = p.budgets.set_index("stream")
+    assert (b.loc["grant", "spent"], b.loc["ua", "spent"]) == (3, 2)
+    # ranked after the national budget (3), the grant pays nothing; the plan is the same
+    q = solve(_two_streams(grant_priority=3))
+    b = q.budgets.set_index("stream")
+    assert (b.loc["grant", "spent"], b.loc["ua", "spent"]) == (0, 5)
+    assert q.objective["cost"] == p.objective["cost"] == pytest.approx(5)

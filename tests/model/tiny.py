@@ -24,10 +24,15 @@ def scenario(
     periods: int = 1,
     intensity: list[str] | None = None,
     objective: dict[str, Any] | None = None,
+    header: dict[str, Any] | None = None,
     **tables: list[dict[str, Any]],
 ) -> Scenario:
-    """A validated scenario of *periods* yearly periods from 2026 with the given tables."""
-    header: dict[str, Any] = {
+    """A validated scenario of *periods* yearly periods from 2026 with the given tables.
+
+    *header* adds or overrides header settings (e.g. ``{"country": "Ukraine"}``).
+    """
+    settings = header or {}
+    header = {
         "name": "tiny",
         "start_year": START,
         "periods": periods,
@@ -35,6 +40,7 @@ def scenario(
     }
     if objective:
         header["objective"] = objective
+    header.update(settings)
     return from_records(header, tables)
 
 

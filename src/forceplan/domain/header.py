@@ -129,6 +129,11 @@ class ScenarioHeader(_Strict):
     periods: int = Field(..., ge=1, le=200, description="Number of periods in the horizon.")
     period_length: int = Field(1, ge=1, le=10, description="Length of a period in years.")
     currency: str = Field("USD million", description="Unit of every money figure.")
+    country: str = Field(
+        "",
+        description="The scenario's own country, spelt as in lines.country: its lines are the "
+        "home industry that domestic_share and domestic_capacity requirements ask for.",
+    )
     intensity: list[Intensity] = Field(
         ..., description="War intensity per period (peace, low, medium, high), one per period."
     )

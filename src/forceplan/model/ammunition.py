@@ -10,7 +10,11 @@ Constraints
     supply = munition line output + munition orders arriving (``ammo_supply``);
     consumption = sum over types of use(type, munition, intensity of t) x
     stock-level[type, t].
-    ``ammo-reserve_shortfall[munition, period]`` >= 0: how far the war reserve is missed.
+    ``ammo-reserve_shortfall[munition, period]`` >= 0: how far the war reserve is missed;
+    ``ammo-fire[fire, period]`` >= 0: rounds of a munition fired by a type that may choose
+    among alternatives (``fire`` = ``equipment/munition``, rows with a ``group``).
+    ``ammo-mix[mix, period]`` (``mix`` = ``equipment/group``): sum over the group's rows of
+    fire / use - stock-level = 0: every unit in service is fed by some mix of the group;
     ``ammo-reserve[munition, period]``: stock[t] + reserve_shortfall[t] >= the stated
     reserve (``munition_reserve`` requirement) or, without one, ``objective.munition_reserve``
     x consumption[t] (periods where the munition is consumed). Applied in the last period
@@ -24,6 +28,7 @@ Objective
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from forceplan.model.build import ModelBundle
 from forceplan.model.terms import Terms, grid, labels_of
@@ -46,13 +51,24 @@ def add(b: ModelBundle) -> None:
     unit_max = np.zeros((M, T))
     if valid.any() and "stock-level" in b.model.variables:
         lv = labels_of(b.model.variables["stock-level"])
-        e_pos = use["equipment_pos"].to_numpy()[valid]
-        m_pos = use["munition_pos"].to_numpy()[valid]
-        use_t = d.use_t[valid]
+        grouped = (
+            use["group"].fillna("").astype(str).to_numpy() != ""
+            if "group" in use
+            else (np.zeros(len(use), dtype=bool))
+        )
+        fixed = valid & ~grouped
+        e_pos = use["equipment_pos"].to_numpy()[fixed]
+        m_pos = use["munition_pos"].to_numpy()[fixed]
+        use_t = d.use_t[fixed]
         _, ut = grid(len(e_pos), T)
         consumption.add((m_pos[:, None], ut), lv[e_pos], use_t)
-        np.add.at(scale, m_pos, use_t * d.s0[e_pos][:, None])
-        np.maximum.at(unit_max, m_pos, use_t)
+        # the scale counts every row, alternatives as if each were fired alone
+        all_m = use["munition_pos"].to_numpy()[valid]
+        all_e = use["equipment_pos"].to_numpy()[valid]
+        np.add.at(scale, all_m, d.use_t[valid] * d.s0[all_e][:, None])
+        np.maximum.at(unit_max, all_m, d.use_t[valid])
+        if (valid & grouped).any():
+            _alternatives(b, np.flatnonzero(valid & grouped), lv, consumption)
     consumed = consumption.has_terms()
     scale = np.where(scale > 0, scale, np.where(unit_max > 0, unit_max, 1.0))
     scale = np.maximum(scale, unit_max)
@@ -87,6 +103,36 @@ def add(b: ModelBundle) -> None:
     weight = settings.munition_reserve_weight / scale
     b.shortfall_scales["ammo-reserve_shortfall"] = scale / settings.munition_reserve_weight
     b.objective_part("shortfall").add((), rs, weight)
+
+
+def _alternatives(b: ModelBundle, rows: np.ndarray, lv: np.ndarray, consumption: Terms) -> None:
+    """Munitions a type may fire in any mix: rounds per row, covering each unit's need."""
+    d = b.data
+    T = d.T
+    use = d.use.iloc[rows]
+    fire_ids = pd.Index(
+        (use["equipment"].astype(str) + "/" + use["munition"].astype(str)).to_numpy(),
+        name="fire",
+        dtype=object,
+    )
+    use_t = d.use_t[rows]
+    fire = b.variables("ammo-fire", (fire_ids, d.periods), mask=use_t > 0)
+    fl = labels_of(fire)
+    f, t = grid(len(rows), T)
+    consumption.add((use["munition_pos"].to_numpy()[:, None], t), fl)
+    mix_key = use["equipment"].astype(str) + "/" + use["group"].astype(str)
+    mixes = pd.Index(pd.unique(mix_key), name="mix", dtype=object)
+    mix_pos = mixes.get_indexer(pd.Index(mix_key))
+    per_round = np.divide(1.0, use_t, out=np.zeros_like(use_t), where=use_t > 0)
+    mix = Terms(mixes, d.periods).add((mix_pos[:, None], t), fl, per_round)
+    first = pd.Series(np.arange(len(rows))).groupby(mix_pos).first().to_numpy()
+    e_of_mix = use["equipment_pos"].to_numpy()[first]
+    needed = np.zeros((len(mixes), T), dtype=bool)
+    np.logical_or.at(needed, mix_pos, use_t > 0)
+    _, mt = grid(len(mixes), T)
+    mix.add((np.arange(len(mixes))[:, None], mt), lv[e_of_mix], np.where(needed, -1.0, 0.0))
+    b.constraints("ammo-mix", mix, "=", 0.0, mask=needed)
+    b.flows["ammo_fire"] = Terms(fire_ids, d.periods).add((f, t), fl)
 
 
 def _scaled(terms: Terms, factor: np.ndarray) -> Terms:

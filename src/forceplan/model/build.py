@@ -165,6 +165,7 @@ FAMILIES = (
     "interoperability",
     "training",
     "diversity",
+    "industry",
     "budgets",
     "objective",
 )

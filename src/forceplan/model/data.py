@@ -139,6 +139,9 @@ class ModelData:
     reserve_floor
         Munition war reserve per munition and period from ``munition_reserve`` requirements
         (M, T; NaN: the header's default share of the period's consumption).
+    domestic_share, domestic_capacity
+        Share of acquisition spending to go to the own country's lines per period (T; NaN:
+        none) and the ``domestic_capacity`` requirement rows (``item``, ``t``, ``minimum``).
     formations, slots, required
         Formations (with ``due_t``), their slots (with ``role_pos``, ``due_t``) and the
         vehicles per role the formations due by each period require (R, T).
@@ -189,6 +192,8 @@ class ModelData:
     allowed: np.ndarray
     max_inflow: np.ndarray
     reserve_floor: np.ndarray
+    domestic_share: np.ndarray
+    domestic_capacity: pd.DataFrame
     formations: pd.DataFrame
     slots: pd.DataFrame
     required: np.ndarray
@@ -301,7 +306,7 @@ def model_data(scenario: Scenario) -> ModelData:
         src["is_equipment"].to_numpy()
         & np.where(
             src["is_equipment"].to_numpy(),
-            whole_eq[np.maximum(src["item_pos"].to_numpy(), 0)],
+            whole_eq[np.clip(src["item_pos"].to_numpy(), 0, max(E - 1, 0))],
             False,
         )
         if E
@@ -332,12 +337,15 @@ def model_data(scenario: Scenario) -> ModelData:
     ln["whole"] = (
         ln["is_equipment"].to_numpy()
         & np.where(
-            ln["is_equipment"].to_numpy(), whole_eq[np.maximum(ln["item_pos"].to_numpy(), 0)], False
+            ln["is_equipment"].to_numpy(),
+            whole_eq[np.clip(ln["item_pos"].to_numpy(), 0, max(E - 1, 0))],
+            False,
         )
         if E
         else np.zeros(len(ln), dtype=bool)
     )
     ln["lot"] = np.where(ln["whole"], np.maximum(_num(ln, "lot_size", 1.0), 1.0), 1.0)
+    ln["domestic"] = (ln["country"].astype(str) == header.country) & (header.country != "")
     ln["exp_lead"] = ln["expansion_lead_time"].to_numpy(dtype=np.int64)
     ln["expandable"] = (
         (ln["max_expansions"].to_numpy(dtype=float) > 0)
@@ -390,6 +398,14 @@ def model_data(scenario: Scenario) -> ModelData:
     m_t = periods.get_indexer(pd.Index(res_req["period"].astype("int64")))
     ok = (m_pos >= 0) & (m_t >= 0)
     reserve_floor[m_pos[ok], m_t[ok]] = res_req["minimum"].to_numpy(dtype=float)[ok]
+
+    share_req = req[req["kind"] == "domestic_share"]
+    domestic_share = np.full(T, np.nan)
+    s_t = periods.get_indexer(pd.Index(share_req["period"].astype("int64")))
+    domestic_share[s_t[s_t >= 0]] = share_req["minimum"].to_numpy(dtype=float)[s_t >= 0]
+    dcap = req[req["kind"] == "domestic_capacity"].reset_index(drop=True)
+    dcap = dcap.assign(t=periods.get_indexer(pd.Index(dcap["period"].astype("int64"))))
+    dcap = dcap[dcap["t"] >= 0].reset_index(drop=True)
 
     # --- force generation: slots of the formations due by each period, per role ------------
     fm = tables["formations"].reset_index(drop=True).copy()
@@ -599,6 +615,8 @@ def model_data(scenario: Scenario) -> ModelData:
         allowed=allowed,
         max_inflow=max_inflow,
         reserve_floor=reserve_floor,
+        domestic_share=domestic_share,
+        domestic_capacity=dcap,
         formations=fm,
         slots=slots,
         required=required,

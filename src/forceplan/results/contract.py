@@ -36,6 +36,7 @@ PLAN_TABLES: dict[str, list[str]] = {
         "shortfall",
     ],
     "ammunition_supply": ["period", "munition", "supplier", "quantity", "cost"],
+    "ammunition_use": ["period", "equipment", "munition", "rounds"],
     "lines": [
         "period",
         "line",
@@ -52,6 +53,7 @@ PLAN_TABLES: dict[str, list[str]] = {
     "training": ["period", "pipeline", "capacity", "used"],
     "reserve": ["period", "equipment", "to_reserve", "from_reserve", "in_reserve"],
     "force_generation": ["period", "role", "slots_due", "in_service", "shortfall"],
+    "industry": ["period", "target", "required", "achieved", "shortfall", "unit"],
     "shortfalls": ["constraint", "coordinates", "amount", "unit", "text"],
 }
 """Table name (file ``plan/<name>.csv``) -> its contractual leading columns."""

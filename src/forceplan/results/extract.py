@@ -272,6 +272,7 @@ def extract(bundle: ModelBundle, values: np.ndarray) -> dict[str, pd.DataFrame]:
         ),
         "ammunition",
     )
+    tables["ammunition_use"] = _ammunition_use(bundle, r, level)
     am = tables["ammunition"]  # solver noise (a few hundredths of a round) is no shortfall
     am.loc[~significant(am["shortfall"], am["consumption"]), "shortfall"] = 0.0
     am.loc[~significant(am["reserve_shortfall"], am["reserve_floor"]), "reserve_shortfall"] = 0.0
@@ -403,6 +404,9 @@ def extract(bundle: ModelBundle, values: np.ndarray) -> dict[str, pd.DataFrame]:
         "force_generation",
     )
 
+    # --- home industry ---------------------------------------------------------------------------
+    tables["industry"] = _industry(bundle, r)
+
     # --- interoperability ----------------------------------------------------------------------
     inter = r.flow("interoperable", (T,))
     cap = r.flow("force_capability", (T,))
@@ -452,7 +456,91 @@ def extract(bundle: ModelBundle, values: np.ndarray) -> dict[str, pd.DataFrame]:
     return {name: tables[name] for name in PLAN_TABLES}
 
 
-def significant(amount: pd.Series | np.ndarray, requirement: pd.Series | np.ndarray) -> np.ndarray:
+def _ammunition_use(bundle: ModelBundle, r: _Reader, level: np.ndarray) -> pd.DataFrame:
+    """Rounds each type fires of each munition per period (the chosen mix where it may choose)."""
+    d = bundle.data
+    use = d.use
+    columns = [*PLAN_TABLES["ammunition_use"], "group"]
+    valid = (use["equipment_pos"].to_numpy() >= 0) & (use["munition_pos"].to_numpy() >= 0)
+    if not valid.any():
+        return _empty(columns)
+    group = use["group"].fillna("").astype(str).to_numpy() if "group" in use else None
+    if group is None:
+        group = np.full(len(use), "", dtype=object)
+    rounds = d.use_t * level[np.maximum(use["equipment_pos"].to_numpy(), 0)]
+    grouped = valid & (group != "")
+    if grouped.any():
+        fired = r.flow("ammo_fire", (int(grouped.sum()), d.T))
+        rounds[grouped] = fired
+    rows = np.flatnonzero(valid)
+    n, T = len(rows), d.T
+    frame = pd.DataFrame(
+        {
+            "period": np.repeat(d.periods.to_numpy(), n),
+            "equipment": np.tile(use["equipment"].to_numpy(dtype=object)[rows], T),
+            "munition": np.tile(use["munition"].to_numpy(dtype=object)[rows], T),
+            "rounds": clean(rounds[rows].T.reshape(-1)),
+            "group": np.tile(group[rows], T),
+        }
+    )
+    return _ordered(frame[frame["rounds"] != 0], "ammunition_use")
+
+
+def _industry(bundle: ModelBundle, r: _Reader) -> pd.DataFrame:
+    """The home-industry targets: domestic share of acquisition spending, domestic capacity."""
+    from forceplan.model.industry import base_capacity, capacity_targets
+
+    d = bundle.data
+    T = d.T
+    currency = d.scenario.header.currency
+    parts = []
+    share = np.nan_to_num(d.domestic_share, nan=0.0)
+    if (share > 0).any():
+        spend = r.flow("acquisition_spend", (T,))
+        home = r.flow("domestic_spend", (T,))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            achieved = np.where(spend > NOISE, home / np.where(spend > NOISE, spend, 1.0), 0.0)
+        frame = pd.DataFrame(
+            {
+                "period": d.periods.to_numpy(),
+                "target": "domestic_share",
+                "required": share,
+                "achieved": clean(achieved),
+                "shortfall": clean(r.var("industry-share_shortfall", (T,))),
+                "unit": currency,
+                "item": "",
+                "domestic_spend": clean(home),
+                "acquisition_spend": clean(spend),
+            }
+        )
+        parts.append(frame[share > 0])
+    products, target = capacity_targets(bundle)
+    if len(products):
+        base = base_capacity(bundle, products, d.scenario.header.country)
+        cap = base + r.flow("domestic_capacity", (len(products), T))
+        units = d.scenario.item_units()
+        frame = _long(
+            d,
+            products,
+            "item",
+            required=clean(target),
+            achieved=clean(cap),
+            shortfall=clean(r.var("industry-capacity_shortfall", (len(products), T))),
+            unit=units.reindex(products).fillna("units").astype(str).to_numpy(dtype=object)
+            + "/period",
+        )
+        frame = frame.assign(target="domestic_capacity")
+        parts.append(frame[frame["required"] > 0])
+    columns = [*PLAN_TABLES["industry"], "item"]
+    if not parts:
+        return _empty(columns)
+    out = pd.concat(parts, ignore_index=True).sort_values(["period", "target", "item"])
+    return _ordered(out, "industry")
+
+
+def significant(
+    amount: pd.Series | np.ndarray, requirement: pd.Series | np.ndarray | float
+) -> np.ndarray:
     """Where a shortfall is more than solver noise: above 1e-6 of its requirement (and 1e-6)."""
     amount = np.asarray(amount, dtype=float)
     scale = np.maximum(np.abs(np.nan_to_num(np.asarray(requirement, dtype=float))), 1.0)
@@ -584,6 +672,45 @@ def _shortfalls(
             "units",
             text,
             fg["slots_due"].to_numpy(dtype=float),
+        )
+    )
+
+    ind = tables["industry"]
+    share = ind[(ind["target"] == "domestic_share") & significant(ind["shortfall"], 1.0)]
+    text = [
+        f"the home industry gets {a:.0%} of acquisition spending in {p}, below the target of "
+        f"{q:.0%} ({fmt(s)} {currency} more would have to go to it)"
+        for p, a, q, s in zip(
+            share["period"], share["achieved"], share["required"], share["shortfall"], strict=True
+        )
+    ]
+    parts.append(
+        _shortfall_rows(
+            "industry-share", share, {"period": "period"}, currency, text, share["required"]
+        )
+    )
+    cap = ind[(ind["target"] == "domestic_capacity")]
+    cap = cap[significant(cap["shortfall"], cap["required"])]
+    text = [
+        f"home capacity for {i} in {p} is {fmt(a)} {u}, {fmt(s)} below the target of {fmt(q)}"
+        for i, p, a, u, s, q in zip(
+            cap["item"],
+            cap["period"],
+            cap["achieved"],
+            cap["unit"],
+            cap["shortfall"],
+            cap["required"],
+            strict=True,
+        )
+    ]
+    parts.append(
+        _shortfall_rows(
+            "industry-capacity",
+            cap,
+            {"product": "item", "period": "period"},
+            cap["unit"].astype(str).to_numpy(),
+            text,
+            cap["required"].to_numpy(dtype=float),
         )
     )
 
