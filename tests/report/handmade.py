@@ -128,7 +128,15 @@ def handmade_tables() -> dict[str, pd.DataFrame]:
                 (2028, "grafenwoehr-art", 12.0, 9.0),
             ],
         ),
-        "reserve": _frame("reserve", [(2027, "d20", 2.0, 0.0, 2.0), (2028, "d20", 0.0, 2.0, 0.0)]),
+        "reserve": _frame("reserve", []),
+        "ammunition_use": _frame(
+            "ammunition_use",
+            [
+                (2026, "d20", "152mm", 16200.0),
+                (2026, "m777", "155mm", 7800.0),
+            ],
+        ),
+        "industry": _frame("industry", []),
         "force_generation": _frame(
             "force_generation",
             [

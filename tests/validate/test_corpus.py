@@ -1053,6 +1053,13 @@ M777_ROW = [
 ]
 
 
+def _typed(v: str) -> Any:
+    """A cell as Excel would hold it: numbers as numbers, empty as None."""
+    if v == "":
+        return None
+    return float(v) if v.replace(".", "").isdigit() else v
+
+
 def equipment_like_m777(new_id: str) -> Mutation:
     """Append a copy of the m777 equipment row (row 5) with id *new_id*."""
     return add_row(
@@ -1085,10 +1092,12 @@ def with_saved_formula_values(values: dict[str, str]) -> Mutation:
                 data = src.read(item.filename)
                 if item.filename.startswith("xl/worksheets/"):
                     for formula, value in values.items():
-                        data = data.replace(
-                            f"<f>{formula}</f><v />".encode(),
-                            f"<f>{formula}</f><v>{value}</v>".encode(),
-                        )
+                        # an empty value is <v /> or <v></v> (openpyxl with or without lxml)
+                        for empty in ("<v />", "<v></v>", "<v/>"):
+                            data = data.replace(
+                                f"<f>{formula}</f>{empty}".encode(),
+                                f"<f>{formula}</f><v>{value}</v>".encode(),
+                            )
                 dst.writestr(item, data)
         tmp.replace(path)
 
@@ -1279,7 +1288,12 @@ HOSTILE_CASES: list[Case] = [
         "xlsx",
         workbook(
             lambda wb: wb["equipment"].append(
-                [float(v) if v.replace(".", "").isdigit() else v for v in ["M777", *M777_ROW[1:]]]
+                [
+                    _typed(dict(zip(EQUIPMENT_COLUMNS, M777_ROW, strict=True)).get(c, ""))
+                    if c != "id"
+                    else "M777"
+                    for c in [cell.value for cell in wb["equipment"][1]]
+                ]
             )
         ),
         (E("duplicate-id", "equipment", 5, "id", "A5"),),

@@ -346,7 +346,13 @@ def decision_table(
                 )
         else:
             add(
-                rt["period"], "retire", rt["equipment"].astype(str), "", "", rt["quantity"], math.nan
+                rt["period"],
+                "retire",
+                rt["equipment"].astype(str),
+                "",
+                "",
+                rt["quantity"],
+                math.nan,
             )
     rs = plan.get(RESERVE_TABLE)
     if rs is not None and len(rs):
@@ -481,7 +487,9 @@ def _sentences(
         elif action == "reserve":
             text = f"move {qty} {item} into reserve"
         elif action == "retire":
-            text = f"retire {qty} {item}" + (f" {note}" if note else " before the end of their life")
+            text = f"retire {qty} {item}" + (
+                f" {note}" if note else " before the end of their life"
+            )
         else:
             text = f"{action} {qty} {item}"
         out.append(text)
