@@ -212,6 +212,13 @@ def _default_scenario() -> Path:
     return notional_path()
 
 
+def _record_in_archive(run_dir: Path) -> None:
+    """Record the written run in the archive (`forceplan runs list`); warns, never fails."""
+    from forceplan.archive.record import record_cli_run
+
+    record_cli_run(run_dir)
+
+
 @command
 def plan(
     scenario: Annotated[
@@ -351,6 +358,7 @@ def plan(
             _, timings["report"] = _timed(reporter, "report", write_report, target)
     finally:
         reporter.close()
+    _record_in_archive(target)
     print_summary(result, target)
     if strict and len(result.tables["shortfalls"]):
         console.print(
