@@ -132,15 +132,18 @@ def list_workspaces(request: Request, user: Principal = VIEWER) -> list[Workspac
     "/workspaces",
     status_code=status.HTTP_201_CREATED,
     response_model=WorkspaceOut,
+    responses={409: {"description": "The name is taken."}},
     summary="Create a workspace (admin) and join it",
 )
 def create_workspace(
     request: Request, body: WorkspaceCreate, user: Principal = ADMIN
 ) -> WorkspaceOut:
+    name = body.name.strip() or "unnamed"
     with db_of(request).session() as s:
-        ws = get_workspace(s, body.name.strip() or "unnamed")
-        if s.get(Membership, (user.id, ws.id)) is None:
-            s.add(Membership(user_id=user.id, workspace_id=ws.id))
+        if s.scalar(select(Workspace.id).where(Workspace.name == name)) is not None:
+            raise HTTPException(status.HTTP_409_CONFLICT, f"a workspace called {name!r} exists")
+        ws = get_workspace(s, name)
+        s.add(Membership(user_id=user.id, workspace_id=ws.id))
         audit(
             s,
             None,
@@ -162,9 +165,11 @@ def add_member(
     request: Request, workspace_id: int, user_id: int, user: Principal = ADMIN
 ) -> UserOut:
     with db_of(request).session() as s:
-        target, ws = s.get(User, user_id), s.get(Workspace, workspace_id)
-        if target is None or ws is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "no such user or workspace")
+        target = s.get(User, user_id)
+        if workspace_id not in user.workspace_ids:  # an admin shares only their own workspaces
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no workspace {workspace_id} of yours")
+        if target is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no user {user_id}")
         if s.get(Membership, (user_id, workspace_id)) is None:
             s.add(Membership(user_id=user_id, workspace_id=workspace_id))
         audit(
