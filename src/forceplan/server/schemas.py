@@ -70,8 +70,22 @@ class ValidationReport(BaseModel):
 class ErrorOut(BaseModel):
     """An error: what is wrong and, for uploads, the located report."""
 
-    detail: str
+    detail: str | list[dict[str, Any]]
     report: ValidationReport | None = None
+
+
+class Detail(BaseModel):
+    """An error in words."""
+
+    detail: str
+
+
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": Detail, "description": "No valid token (missing, unknown or revoked)."},
+    403: {"model": Detail, "description": "Your role or workspace does not allow this."},
+    404: {"model": Detail, "description": "Not found in your workspaces."},
+}
+"""Responses every authenticated route can give."""
 
 
 class WorkspaceOut(BaseModel):
@@ -103,7 +117,7 @@ class ScenarioUploaded(BaseModel):
 class RunRequest(BaseModel):
     """Start a plan of an uploaded scenario; options override the scenario header."""
 
-    scenario_id: int = Field(ge=1)
+    scenario_id: int = Field(ge=1, le=2_147_483_647)
     time_limit: float | None = Field(default=None, gt=0, le=86400)
     gap: float | None = Field(default=None, ge=0, le=1)
     mode: Literal["lexicographic", "weighted"] | None = None

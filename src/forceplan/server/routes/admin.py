@@ -9,9 +9,11 @@ from forceplan.archive.models import AuditEntry, Membership, User, Workspace
 from forceplan.archive.store import ArchiveInputError, add_user, audit, issue_token, revoke_tokens
 from forceplan.archive.store import workspace as get_workspace
 from forceplan.server.auth import ADMIN, VIEWER, Principal
-from forceplan.server.routes.common import db_of
+from forceplan.server.routes.common import Id, db_of
 from forceplan.server.schemas import (
+    COMMON_RESPONSES,
     AuditOut,
+    Detail,
     Me,
     Revoked,
     UserCreate,
@@ -22,7 +24,7 @@ from forceplan.server.schemas import (
     iso,
 )
 
-router = APIRouter(prefix="/api", tags=["admin"])
+router = APIRouter(prefix="/api", tags=["admin"], responses=COMMON_RESPONSES)
 
 
 def user_out(u: User) -> UserOut:
@@ -59,7 +61,7 @@ def list_users(request: Request, user: Principal = ADMIN) -> list[UserOut]:
     "/users",
     status_code=status.HTTP_201_CREATED,
     response_model=UserCreated,
-    responses={409: {"description": "The name is taken."}},
+    responses={409: {"model": Detail, "description": "The name is taken."}},
     summary="Add a user (admin); the token is shown once",
 )
 def create_user(request: Request, body: UserCreate, user: Principal = ADMIN) -> UserCreated:
@@ -87,7 +89,7 @@ def create_user(request: Request, body: UserCreate, user: Principal = ADMIN) -> 
     response_model=UserCreated,
     summary="Issue another token for a user (admin)",
 )
-def new_token(request: Request, user_id: int, user: Principal = ADMIN) -> UserCreated:
+def new_token(request: Request, user_id: Id, user: Principal = ADMIN) -> UserCreated:
     with db_of(request).session() as s:
         target = s.get(User, user_id)
         if target is None:
@@ -100,7 +102,7 @@ def new_token(request: Request, user_id: int, user: Principal = ADMIN) -> UserCr
 @router.delete(
     "/users/{user_id}/tokens", response_model=Revoked, summary="Revoke a user's tokens (admin)"
 )
-def revoke(request: Request, user_id: int, user: Principal = ADMIN) -> Revoked:
+def revoke(request: Request, user_id: Id, user: Principal = ADMIN) -> Revoked:
     with db_of(request).session() as s:
         target = s.get(User, user_id)
         if target is None:
@@ -132,7 +134,7 @@ def list_workspaces(request: Request, user: Principal = VIEWER) -> list[Workspac
     "/workspaces",
     status_code=status.HTTP_201_CREATED,
     response_model=WorkspaceOut,
-    responses={409: {"description": "The name is taken."}},
+    responses={409: {"model": Detail, "description": "The name is taken."}},
     summary="Create a workspace (admin) and join it",
 )
 def create_workspace(
@@ -161,9 +163,7 @@ def create_workspace(
     response_model=UserOut,
     summary="Let a user see a workspace (admin)",
 )
-def add_member(
-    request: Request, workspace_id: int, user_id: int, user: Principal = ADMIN
-) -> UserOut:
+def add_member(request: Request, workspace_id: Id, user_id: Id, user: Principal = ADMIN) -> UserOut:
     with db_of(request).session() as s:
         target = s.get(User, user_id)
         if workspace_id not in user.workspace_ids:  # an admin shares only their own workspaces

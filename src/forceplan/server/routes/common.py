@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import HTTPException, Request, status
+from fastapi import HTTPException, Path, Query, Request, status
 from sqlalchemy.orm import Session
 
 from forceplan.archive.db import Database
@@ -14,6 +14,13 @@ from forceplan.archive.models import Job, RunRecord, ScenarioRecord
 from forceplan.server.auth import Principal
 from forceplan.server.schemas import RunOut, ScenarioOut, TableOut, iso
 from forceplan.server.settings import Settings
+
+MAX_ID = 2_147_483_647
+"""Ids are 32-bit integers in every archive database."""
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+"""An id in a path."""
+OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+"""An optional id in a query."""
 
 
 def db_of(request: Request) -> Database:

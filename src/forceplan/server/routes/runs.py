@@ -18,6 +18,9 @@ from forceplan.archive.store import audit
 from forceplan.server.auth import PLANNER, VIEWER, Principal
 from forceplan.server.jobs import requeue
 from forceplan.server.routes.common import (
+    MAX_ID,
+    Id,
+    OptionalId,
     db_of,
     run_out,
     settings_of,
@@ -25,9 +28,18 @@ from forceplan.server.routes.common import (
     visible_run,
     visible_scenario,
 )
-from forceplan.server.schemas import CompareOut, RunLog, RunOut, RunRequest, TableNames, TableOut
+from forceplan.server.schemas import (
+    COMMON_RESPONSES,
+    CompareOut,
+    Detail,
+    RunLog,
+    RunOut,
+    RunRequest,
+    TableNames,
+    TableOut,
+)
 
-router = APIRouter(tags=["runs"])
+router = APIRouter(tags=["runs"], responses=COMMON_RESPONSES)
 
 NOT_DONE: dict[int | str, dict[str, Any]] = {
     409: {"description": "The run has no results (yet): see its status."}
@@ -114,7 +126,7 @@ def start_run(request: Request, body: RunRequest, user: Principal = PLANNER) -> 
 @router.get("/api/runs", response_model=list[RunOut], summary="List runs")
 def list_runs(
     request: Request,
-    workspace_id: int | None = None,
+    workspace_id: OptionalId = None,
     status_is: str | None = Query(default=None, alias="status", max_length=20),
     limit: int = Query(default=100, ge=1, le=1000),
     user: Principal = VIEWER,
@@ -131,7 +143,7 @@ def list_runs(
 
 
 @router.get("/api/runs/{run_id}", response_model=RunOut, summary="Run status and progress")
-def get_run(request: Request, run_id: int, user: Principal = VIEWER) -> RunOut:
+def get_run(request: Request, run_id: Id, user: Principal = VIEWER) -> RunOut:
     """Status (queued, running, done, failed, interrupted), progress of the phases, outcome."""
     with db_of(request).session() as s:
         rec = visible_run(s, user, run_id)
@@ -139,7 +151,7 @@ def get_run(request: Request, run_id: int, user: Principal = VIEWER) -> RunOut:
 
 
 @router.get("/api/runs/{run_id}/log", response_model=RunLog, summary="The run's solver log")
-def run_log(request: Request, run_id: int, user: Principal = VIEWER) -> RunLog:
+def run_log(request: Request, run_id: Id, user: Principal = VIEWER) -> RunLog:
     with db_of(request).session() as s:
         rec = visible_run(s, user, run_id)
         return RunLog(id=rec.id, solver_log=rec.solver_log or "")
@@ -149,10 +161,12 @@ def run_log(request: Request, run_id: int, user: Principal = VIEWER) -> RunLog:
     "/api/runs/{run_id}/rerun",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=RunOut,
-    responses={409: {"description": "Only interrupted or failed runs are re-run."}},
+    responses={
+        409: {"model": Detail, "description": "Only interrupted or failed runs are re-run."}
+    },
     summary="Re-run an interrupted or failed run",
 )
-def rerun(request: Request, run_id: int, user: Principal = PLANNER) -> RunOut:
+def rerun(request: Request, run_id: Id, user: Principal = PLANNER) -> RunOut:
     db = db_of(request)
     with db.session() as s:
         rec = visible_run(s, user, run_id)
@@ -173,7 +187,7 @@ def rerun(request: Request, run_id: int, user: Principal = PLANNER) -> RunOut:
     responses=NOT_DONE,
     summary="Names of the result tables",
 )
-def table_names(request: Request, run_id: int, user: Principal = VIEWER) -> TableNames:
+def table_names(request: Request, run_id: Id, user: Principal = VIEWER) -> TableNames:
     from forceplan.io.run_folder import read_run_folder
 
     with db_of(request).session() as s:
@@ -187,7 +201,7 @@ def table_names(request: Request, run_id: int, user: Principal = VIEWER) -> Tabl
     responses=NOT_DONE,
     summary="One result table as JSON",
 )
-def table(request: Request, run_id: int, name: str, user: Principal = VIEWER) -> TableOut:
+def table(request: Request, run_id: Id, name: str, user: Principal = VIEWER) -> TableOut:
     """A plan table (stock, deliveries, shortfalls, ...) as columns and rows."""
     from forceplan.io.run_folder import read_run_folder
 
@@ -203,11 +217,13 @@ def table(request: Request, run_id: int, name: str, user: Principal = VIEWER) ->
 
 @router.get(
     "/api/runs/{run_id}/folder.zip",
-    response_class=Response,
-    responses={200: {"content": {"application/zip": {}}}, **NOT_DONE},
+    responses={
+        200: {"content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}},
+        **NOT_DONE,
+    },
     summary="The run folder as a zip",
 )
-def run_zip(request: Request, run_id: int, user: Principal = VIEWER) -> Response:
+def run_zip(request: Request, run_id: Id, user: Principal = VIEWER) -> Response:
     """The whole run folder (the exchange format: `forceplan compare` and `report` read it)."""
     with db_of(request).session() as s:
         folder = _done_dir(visible_run(s, user, run_id))
@@ -225,11 +241,10 @@ def run_zip(request: Request, run_id: int, user: Principal = VIEWER) -> Response
 
 @router.get(
     "/api/runs/{run_id}/report",
-    response_class=HTMLResponse,
-    responses={200: {"content": {"text/html": {}}}, **NOT_DONE},
+    responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}, **NOT_DONE},
     summary="The run's HTML report",
 )
-def run_report(request: Request, run_id: int, user: Principal = VIEWER) -> HTMLResponse:
+def run_report(request: Request, run_id: Id, user: Principal = VIEWER) -> HTMLResponse:
     """`report.html` of the run: the charts, shortfalls and explanations (self-contained)."""
     with db_of(request).session() as s:
         folder = _done_dir(visible_run(s, user, run_id))
@@ -247,8 +262,8 @@ def _two(request: Request, user: Principal, a: int, b: int) -> tuple[Path, Path]
 @router.get("/api/compare", response_model=CompareOut, responses=NOT_DONE, summary="Compare runs")
 def compare_runs(
     request: Request,
-    a: int = Query(description="Run A (the reference)"),
-    b: int = Query(description="Run B"),
+    a: int = Query(ge=1, le=MAX_ID, description="Run A (the reference)"),
+    b: int = Query(ge=1, le=MAX_ID, description="Run B"),
     user: Principal = VIEWER,
 ) -> CompareOut:
     """What differs in the inputs and the plans, as `forceplan compare` says it."""
@@ -273,14 +288,13 @@ def compare_runs(
 
 @router.get(
     "/api/compare/report",
-    response_class=HTMLResponse,
-    responses={200: {"content": {"text/html": {}}}, **NOT_DONE},
+    responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}, **NOT_DONE},
     summary="Side-by-side comparison page",
 )
 def compare_report(
     request: Request,
-    a: int = Query(description="Run A (the reference)"),
-    b: int = Query(description="Run B"),
+    a: int = Query(ge=1, le=MAX_ID, description="Run A (the reference)"),
+    b: int = Query(ge=1, le=MAX_ID, description="Run B"),
     user: Principal = VIEWER,
 ) -> HTMLResponse:
     """The comparison page of `forceplan compare` (compare.html, side-by-side charts)."""

@@ -15,18 +15,29 @@ from forceplan.archive.models import ScenarioRecord
 from forceplan.archive.store import audit
 from forceplan.server.auth import PLANNER, VIEWER, Principal
 from forceplan.server.routes.common import (
+    MAX_ID,
+    Id,
+    OptionalId,
     choose_workspace,
     db_of,
     scenario_out,
     settings_of,
     visible_scenario,
 )
-from forceplan.server.schemas import ErrorOut, ScenarioOut, ScenarioUploaded, ValidationReport
+from forceplan.server.schemas import (
+    COMMON_RESPONSES,
+    Detail,
+    ErrorOut,
+    ScenarioOut,
+    ScenarioUploaded,
+    ValidationReport,
+)
 from forceplan.server.settings import Settings
 from forceplan.server.uploads import UploadRejected, safe_filename, unpack
 from forceplan.validate.problems import Problem
 
-router = APIRouter(prefix="/api/scenarios", tags=["scenarios"])
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+router = APIRouter(prefix="/api/scenarios", tags=["scenarios"], responses=COMMON_RESPONSES)
 
 UPLOAD_ERRORS: dict[int | str, dict[str, object]] = {
     413: {"model": ErrorOut, "description": "Too large (the report says which bound)."},
@@ -81,7 +92,7 @@ def _validate(
 def upload_scenario(
     request: Request,
     file: Annotated[UploadFile, File(description="An .xlsx workbook or a .zip of a folder.")],
-    workspace_id: Annotated[int | None, Form()] = None,
+    workspace_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
     user: Principal = PLANNER,
 ) -> ScenarioUploaded | JSONResponse:
     """Upload a scenario; it is validated and kept only when it has no errors.
@@ -166,7 +177,7 @@ def validate_scenario(
 
 @router.get("", response_model=list[ScenarioOut], summary="List scenarios")
 def list_scenarios(
-    request: Request, workspace_id: int | None = None, user: Principal = VIEWER
+    request: Request, workspace_id: OptionalId = None, user: Principal = VIEWER
 ) -> list[ScenarioOut]:
     """The scenarios of your workspaces (or of one of them), newest first."""
     ids = user.workspace_ids if workspace_id is None else user.workspace_ids & {workspace_id}
@@ -180,7 +191,7 @@ def list_scenarios(
 
 
 @router.get("/{scenario_id}", response_model=ScenarioOut, summary="One scenario")
-def get_scenario(request: Request, scenario_id: int, user: Principal = VIEWER) -> ScenarioOut:
+def get_scenario(request: Request, scenario_id: Id, user: Principal = VIEWER) -> ScenarioOut:
     with db_of(request).session() as s:
         return scenario_out(visible_scenario(s, user, scenario_id))
 
@@ -189,7 +200,7 @@ def get_scenario(request: Request, scenario_id: int, user: Principal = VIEWER) -
     "/{scenario_id}/validation", response_model=ValidationReport, summary="Its validation report"
 )
 def scenario_validation(
-    request: Request, scenario_id: int, user: Principal = VIEWER
+    request: Request, scenario_id: Id, user: Principal = VIEWER
 ) -> ValidationReport:
     """The report of the scenario when it was uploaded (its warnings)."""
     with db_of(request).session() as s:
@@ -200,29 +211,32 @@ def scenario_validation(
 
 @router.get(
     "/{scenario_id}/download",
-    response_class=FileResponse,
-    responses={200: {"content": {"application/octet-stream": {}}}},
+    responses={
+        200: {
+            "content": {
+                XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+                "application/zip": {"schema": {"type": "string", "format": "binary"}},
+            }
+        },
+        410: {"model": Detail, "description": "The file is gone from the server."},
+    },
     summary="Download the uploaded file",
 )
-def download_scenario(request: Request, scenario_id: int, user: Principal = VIEWER) -> FileResponse:
+def download_scenario(request: Request, scenario_id: Id, user: Principal = VIEWER) -> FileResponse:
     """The file exactly as uploaded (.xlsx or .zip)."""
     with db_of(request).session() as s:
         rec = visible_scenario(s, user, scenario_id)
     path = Path(rec.storage_path) / f"original.{rec.kind}"
     if not path.is_file():
         raise HTTPException(status.HTTP_410_GONE, "the uploaded file is no longer on the server")
-    media = (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        if rec.kind == "xlsx"
-        else "application/zip"
-    )
+    media = XLSX_TYPE if rec.kind == "xlsx" else "application/zip"
     return FileResponse(path, media_type=media, filename=rec.filename)
 
 
 @router.delete(
     "/{scenario_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a scenario"
 )
-def delete_scenario(request: Request, scenario_id: int, user: Principal = PLANNER) -> None:
+def delete_scenario(request: Request, scenario_id: Id, user: Principal = PLANNER) -> None:
     """Delete the scenario and its file; its runs stay (they hold their own copy)."""
     with db_of(request).session() as s:
         rec = visible_scenario(s, user, scenario_id)
