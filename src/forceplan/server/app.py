@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from forceplan.archive.db import Database
@@ -87,6 +87,10 @@ def create_app(settings: Settings | None = None, start_jobs: bool = True) -> Fas
     def dashboard() -> FileResponse:
         """The dashboard (its sign-in page needs no token; every API call it makes does)."""
         return FileResponse(static_dir() / "index.html", media_type="text/html")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)
 
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
     return app
