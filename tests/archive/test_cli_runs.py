@@ -45,8 +45,12 @@ def test_plan_records_the_run_and_runs_list_and_show_print_it(planned: tuple[Pat
         ).fetchall()
     assert rows == [(1, "done", "optimal", summary["scenario"]["hash"], str(run.resolve()))]
     listed = runner.invoke(app, ["runs", "list"], env=_env(home))
-    assert listed.exit_code == 0 and "small test scenario" in listed.output
-    assert "optimal" in listed.output
+    assert listed.exit_code == 0
+    head, line = listed.output.splitlines()
+    assert head.split("\t")[:5] == ["id", "when", "who", "from", "status"]
+    fields = line.split("\t")
+    assert fields[0] == "1" and fields[3:7] == ["cli", "done", "optimal", "small test scenario"]
+    assert fields[7] == summary["scenario"]["hash"][:19] and fields[8] == str(run.resolve())
     shown = runner.invoke(app, ["runs", "show", "1"], env=_env(home))
     assert shown.exit_code == 0
     assert summary["scenario"]["hash"] in shown.output and str(run.resolve()) in shown.output

@@ -45,11 +45,9 @@ def list_(
     if not runs:
         console.print("no runs in the archive yet: `forceplan plan` records each run.")
         sys.exit(EXIT_OK)
-    table = Table(title="archived runs", expand=False)
-    for col in ("id", "when", "who", "from", "status", "plan", "scenario", "hash", "run folder"):
-        table.add_column(col, overflow="fold")
-    for r in runs:
-        table.add_row(
+    columns = ("id", "when", "who", "from", "status", "plan", "scenario", "hash", "run folder")
+    rows = [
+        (
             str(r.id),
             when(r.finished_at or r.created_at),
             r.user_name,
@@ -60,7 +58,18 @@ def list_(
             (r.scenario_hash or "-")[:19],
             r.run_dir or "-",
         )
-    console.print(table)
+        for r in runs
+    ]
+    if console.is_terminal:
+        table = Table(title="archived runs", expand=False)
+        for col in columns:
+            table.add_column(col, overflow="fold")
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+    else:  # one tab-separated line per run, for scripts and logs
+        for row in [columns, *rows]:
+            typer.echo("\t".join(row))
     sys.exit(EXIT_OK)
 
 
