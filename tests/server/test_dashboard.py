@@ -65,21 +65,25 @@ def _upload(page: Any, path: Path) -> int:
     return int(text.split("scenario ")[1].split()[0])
 
 
-def _frame_ready(page: Any, frame_id: str) -> None:
-    page.wait_for_function(
-        f"""() => {{ const d = document.getElementById('{frame_id}').contentDocument;
-        return d && d.querySelectorAll('.js-plotly-plot .main-svg').length > 0; }}""",
+def _frame(page: Any, frame_id: str) -> Any:
+    """The page inside a sandboxed iframe (an opaque origin: reached through Playwright)."""
+    handle = page.wait_for_selector(f"#{frame_id}")
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while True:
+        frame = handle.content_frame()
+        if frame is not None and frame.url.startswith("blob:"):
+            return frame
+        assert time.monotonic() < deadline, f"{frame_id} never loaded"
+        time.sleep(0.1)
+
+
+def _frame_ready(page: Any, frame_id: str) -> Any:
+    frame = _frame(page, frame_id)
+    frame.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot .main-svg').length > 0",
         timeout=TIMEOUT_MS,
     )
-
-
-def _frame_count(page: Any, frame_id: str, selector: str) -> int:
-    return int(
-        page.evaluate(
-            f"() => document.getElementById('{frame_id}').contentDocument"
-            f".querySelectorAll('{selector}').length"
-        )
-    )
+    return frame
 
 
 @pytest.mark.slow
@@ -140,14 +144,20 @@ def test_dashboard_upload_plan_charts_and_compare(
 
     page.click(f"#runs tr[data-id='{runs[1]}'] button.view")
     page.wait_for_selector(f"#run-title:has-text('Run {runs[1]}: small 6 (NOTIONAL)')")
-    _frame_ready(page, "report-frame")
-    page.wait_for_function(
-        "() => document.getElementById('report-frame').contentDocument"
-        ".body.hasAttribute('data-charts-rendered')",
-        timeout=TIMEOUT_MS,
+    report = _frame_ready(page, "report-frame")
+    report.wait_for_function(
+        "() => document.body.hasAttribute('data-charts-rendered')", timeout=TIMEOUT_MS
     )
-    assert _frame_count(page, "report-frame", ".js-plotly-plot") >= 3
-    assert _frame_count(page, "report-frame", "#notional-banner") == 1
+    declared = int(report.get_attribute("meta[name='forceplan-chart-count']", "content"))
+    assert report.locator(".js-plotly-plot").count() == declared >= 3
+    assert report.locator("#notional-banner").count() == 1
+    # the report runs sandboxed: its scripts cannot read the dashboard's token
+    assert (
+        report.evaluate(
+            "() => { try { return sessionStorage.length; } catch (e) { return 'blocked'; } }"
+        )
+        == "blocked"
+    )
     with live.client("planner") as c:
         shortfalls = c.get(f"/api/runs/{runs[1]}/tables/shortfalls").json()["rows"]
     shown = page.locator("#shortfalls tbody tr.shortfall").count()
@@ -167,8 +177,8 @@ def test_dashboard_upload_plan_charts_and_compare(
     assert "Inputs: 2 difference(s)." in lines, lines
     assert "header name: small 5 -> small 6" in lines
     assert "inventory [equipment=m777, formation=] quantity: 9 -> 10" in lines
-    _frame_ready(page, "compare-frame")
-    assert _frame_count(page, "compare-frame", ".js-plotly-plot") >= 1
+    compared = _frame_ready(page, "compare-frame")
+    assert compared.locator(".js-plotly-plot").count() >= 1
     page.screenshot(path=str(ARTIFACTS / "dashboard-compare.png"), full_page=True)
 
     assert page.errors == [], page.errors

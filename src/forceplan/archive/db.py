@@ -19,6 +19,9 @@ from forceplan.exceptions import ForceplanError
 SQLITE_TIMEOUT = 60.0
 """Seconds a SQLite writer waits for another one (server, workers and CLI share the file)."""
 
+CONNECT_TIMEOUT = 10
+"""Seconds to wait for a database server before giving up (the CLI then only warns)."""
+
 _migrate_lock = threading.Lock()
 
 
@@ -55,6 +58,8 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
             cur.close()
 
         return engine
+    if parsed.get_backend_name() == "postgresql":
+        kwargs.setdefault("connect_args", {"connect_timeout": CONNECT_TIMEOUT})
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 

@@ -39,6 +39,9 @@ from forceplan.server.schemas import (
     TableOut,
 )
 
+SANDBOX = {"Content-Security-Policy": "sandbox allow-scripts"}
+"""Report pages run their chart scripts in an opaque origin: never with the API's (tokens)."""
+
 router = APIRouter(tags=["runs"], responses=COMMON_RESPONSES)
 
 NOT_DONE: dict[int | str, dict[str, Any]] = {
@@ -251,7 +254,7 @@ def run_report(request: Request, run_id: Id, user: Principal = VIEWER) -> HTMLRe
     page = folder / "report.html"
     if not page.is_file():
         raise HTTPException(status.HTTP_404_NOT_FOUND, "this run was planned without a report")
-    return HTMLResponse(page.read_text(encoding="utf-8"))
+    return HTMLResponse(page.read_text(encoding="utf-8"), headers=SANDBOX)
 
 
 def _two(request: Request, user: Principal, a: int, b: int) -> tuple[Path, Path]:
@@ -302,4 +305,4 @@ def compare_report(
     from forceplan.results.compare import compare
 
     folder_a, folder_b = _two(request, user, a, b)
-    return HTMLResponse(compare_html(compare(folder_a, folder_b)))
+    return HTMLResponse(compare_html(compare(folder_a, folder_b)), headers=SANDBOX)
