@@ -44,6 +44,9 @@ def test_plan_records_the_run_and_runs_list_and_show_print_it(planned: tuple[Pat
             "select id, status, plan_status, scenario_hash, run_dir from runs"
         ).fetchall()
     assert rows == [(1, "done", "optimal", summary["scenario"]["hash"], str(run.resolve()))]
+    with sqlite3.connect(home / "archive.sqlite") as conn:
+        audited = conn.execute("select action, target from audit_log").fetchall()
+    assert audited == [("run.record", "run:1")]
     listed = runner.invoke(app, ["runs", "list"], env=_env(home))
     assert listed.exit_code == 0
     head, line = listed.output.splitlines()

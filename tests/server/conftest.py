@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
+from tests.archive.conftest import postgres_url  # noqa: F401  (the server on PostgreSQL)
 from tests.server.helpers import LiveServer, scenario_zip, start_server
 
 
@@ -50,8 +50,3 @@ def world(live: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> World:
     bodies = live.wait_done("planner", [a1, a2]) + live.wait_done("bravo", [b])
     assert [x["status"] for x in bodies] == ["done"] * 3, bodies
     return World(ids["planner"], (a1, a2), ids["bravo"], b)
-
-
-@pytest.fixture
-def tmp_dir(tmp_path: Path) -> Path:
-    return tmp_path

@@ -114,11 +114,13 @@ def seed(db_url: str) -> tuple[dict[str, str], dict[str, int], dict[str, int]]:
     return tokens, ids, spaces
 
 
-def start_server(base: Path, start_jobs: bool = True, max_jobs: int = 2) -> LiveServer:
-    """Start a server on a free port with a fresh SQLite archive under *base*."""
+def start_server(
+    base: Path, start_jobs: bool = True, max_jobs: int = 2, database_url: str | None = None
+) -> LiveServer:
+    """Start a server on a free port with a fresh archive (SQLite under *base* by default)."""
     import uvicorn
 
-    db_url = f"sqlite:///{base / 'archive.sqlite'}"
+    db_url = database_url or f"sqlite:///{base / 'archive.sqlite'}"
     settings = Settings(database_url=db_url, data_dir=base / "data", max_jobs=max_jobs)
     tokens, ids, spaces = seed(db_url)
     port = free_port()

@@ -159,6 +159,10 @@ def test_killing_the_server_mid_job_loses_nothing_queued(serve_home: Path, tmp_p
     port = free_port()
     first = ServeProcess(serve_home, port)
     try:
+        assert (
+            first.lines[0] == f"forceplan team server: http://localhost:{port}/  "
+            f"(API docs: http://localhost:{port}/docs)\n"
+        )
         token = re.search(r"first admin token.*: (fp_\S+)", "".join(first.lines))
         assert token is not None, first.lines
         headers = {"Authorization": f"Bearer {token.group(1)}"}

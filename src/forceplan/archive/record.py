@@ -18,12 +18,14 @@ def record_cli_run(run_dir: Path) -> int | None:
         return None
     try:
         from forceplan.archive.db import Database
-        from forceplan.archive.store import record_run_folder
+        from forceplan.archive.store import audit, record_run_folder
 
         db = Database()
         try:
             with db.session() as session:
-                run_id = record_run_folder(session, run_dir, source="cli").id
+                record = record_run_folder(session, run_dir, source="cli")
+                run_id = record.id
+                audit(session, None, "run.record", f"run:{run_id}", user_name=record.user_name)
         finally:
             db.dispose()
     except Exception as exc:  # never fail a written run because the archive is unavailable
