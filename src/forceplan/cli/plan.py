@@ -214,9 +214,18 @@ def _default_scenario() -> Path:
 
 def _record_in_archive(run_dir: Path) -> None:
     """Record the written run in the archive (`forceplan runs list`); warns, never fails."""
-    from forceplan.archive.record import record_cli_run
+    try:
+        from forceplan.archive.record import record_cli_run
 
-    record_cli_run(run_dir)
+        record_cli_run(run_dir)
+    except Exception as exc:  # the run folder is written: an archive problem must not lose it
+        err_console.print(
+            f"warning: the run was written to {run_dir} but could not be recorded in the "
+            f"archive ({type(exc).__name__}: {exc}). Fix: check FORCEPLAN_DATABASE_URL or "
+            "FORCEPLAN_HOME, or set FORCEPLAN_ARCHIVE=off to stop recording.",
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 @command
