@@ -115,13 +115,19 @@ def seed(db_url: str) -> tuple[dict[str, str], dict[str, int], dict[str, int]]:
 
 
 def start_server(
-    base: Path, start_jobs: bool = True, max_jobs: int = 2, database_url: str | None = None
+    base: Path,
+    start_jobs: bool = True,
+    max_jobs: int = 2,
+    database_url: str | None = None,
+    dask_address: str | None = None,
 ) -> LiveServer:
     """Start a server on a free port with a fresh archive (SQLite under *base* by default)."""
     import uvicorn
 
     db_url = database_url or f"sqlite:///{base / 'archive.sqlite'}"
-    settings = Settings(database_url=db_url, data_dir=base / "data", max_jobs=max_jobs)
+    settings = Settings(
+        database_url=db_url, data_dir=base / "data", max_jobs=max_jobs, dask_address=dask_address
+    )
     tokens, ids, spaces = seed(db_url)
     port = free_port()
     config = uvicorn.Config(

@@ -1,4 +1,5 @@
-"""The server on a real PostgreSQL archive: a plan job written by a Dask worker process."""
+"""The server on a real PostgreSQL archive, its jobs on a Dask cluster it did not start
+(``forceplan serve --dask-scheduler ADDRESS``): a plan written by a worker process."""
 
 from __future__ import annotations
 
@@ -12,7 +13,14 @@ from tests.server.helpers import scenario_zip, start_server
 
 @pytest.mark.slow
 def test_a_plan_job_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
-    live = start_server(tmp_path, max_jobs=1, database_url=postgres_url)
+    from dask.distributed import LocalCluster
+
+    cluster = LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    live = start_server(
+        tmp_path, max_jobs=1, database_url=postgres_url, dask_address=cluster.scheduler_address
+    )
     try:
         with live.client("planner") as c:
             up = c.post("/api/scenarios", files={"file": ("pg.zip", scenario_zip(tmp_path, 2))})
@@ -25,6 +33,9 @@ def test_a_plan_job_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
         assert body["scenario_hash"] == up.json()["scenario"]["content_hash"]
     finally:
         live.stop()
+        assert cluster.status.name == "running"  # the server leaves a cluster it joined running
+        assert "forceplan-job" in cluster.scheduler.task_prefixes  # the job ran on it
+        cluster.close()
     engine = sa.create_engine(postgres_url)
     with engine.connect() as conn:
         assert conn.execute(sa.text("select status from jobs")).scalars().all() == ["done"]
