@@ -181,5 +181,15 @@ def test_dashboard_upload_plan_charts_and_compare(
     assert compared.locator(".js-plotly-plot").count() >= 1
     page.screenshot(path=str(ARTIFACTS / "dashboard-compare.png"), full_page=True)
 
+    # a viewer reads: no upload form, no Plan or Delete buttons, but the same runs
+    page.click("#signout")
+    page.fill("#token", live.tokens["viewer"])
+    page.click("#signin")
+    page.wait_for_selector("#whoami:has-text('viewer (viewer)')")
+    page.wait_for_selector(f"#runs tr[data-id='{runs[1]}'] button.view")
+    assert not page.is_visible("#upload-form")
+    assert page.locator("#scenarios button.plan, #scenarios button.delete").count() == 0
+    assert page.locator(f"#scenarios tr[data-id='{notional_id}']").count() == 1
+
     assert page.errors == [], page.errors
     assert page.external == [], page.external

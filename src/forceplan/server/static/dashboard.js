@@ -48,6 +48,7 @@ async function signIn(token) {
   $("#signin-view").hidden = true; $("#app").hidden = false; $("#signout").hidden = false;
   $("#whoami").textContent = `${state.me.name} (${state.me.role}) — ` +
     state.me.workspaces.map((w) => w.name).join(", ");
+  $("#upload-form").hidden = state.me.role === "viewer";  // viewers read only
   const select = $("#upload-workspace");
   select.replaceChildren(...state.me.workspaces.map((w) => el("option", { value: w.id }, w.name)));
   await refresh();
