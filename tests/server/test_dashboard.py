@@ -78,11 +78,24 @@ def _frame(page: Any, frame_id: str) -> Any:
 
 
 def _frame_ready(page: Any, frame_id: str) -> Any:
+    """The frame once a chart has drawn; on a timeout, say what the frame and page show."""
     frame = _frame(page, frame_id)
-    frame.wait_for_function(
-        "() => document.querySelectorAll('.js-plotly-plot .main-svg').length > 0",
-        timeout=TIMEOUT_MS,
-    )
+    try:
+        frame.wait_for_function(
+            "() => document.querySelectorAll('.js-plotly-plot .main-svg').length > 0",
+            timeout=TIMEOUT_MS,
+        )
+    except Exception as exc:
+        state = frame.evaluate(
+            "() => ({url: location.href, ready: document.readyState,"
+            " rendered: document.body && document.body.getAttribute('data-charts-rendered'),"
+            " error: document.body && document.body.getAttribute('data-charts-error'),"
+            " plots: document.querySelectorAll('.js-plotly-plot').length,"
+            " text: (document.body ? document.body.innerText : '').slice(0, 300)})"
+        )
+        raise AssertionError(
+            f"{frame_id}: no chart drew: {state}; page errors {page.errors}"
+        ) from exc
     return frame
 
 
