@@ -80,6 +80,7 @@ def _frame(page: Any, frame_id: str) -> Any:
 def _frame_ready(page: Any, frame_id: str) -> Any:
     """The frame once a chart has drawn; on a timeout, say what the frame and page show."""
     frame = _frame(page, frame_id)
+    page.locator(f"#{frame_id}").scroll_into_view_if_needed()  # off-screen frames do not draw
     try:
         frame.wait_for_function(
             "() => document.querySelectorAll('.js-plotly-plot .main-svg').length > 0",
@@ -181,7 +182,9 @@ def test_dashboard_upload_plan_charts_and_compare(
     page.screenshot(path=str(ARTIFACTS / "dashboard-run.png"), full_page=True)
 
     for r in runs:
-        page.check(f"#runs tr[data-id='{r}'] input.pick")
+        box = page.locator(f"#runs tr[data-id='{r}'] input.pick")
+        box.scroll_into_view_if_needed()  # from the report below, back up to the runs table
+        box.check()
     page.click("#compare-button")
     page.wait_for_selector(
         f"#compare-title:has-text('Run {runs[0]} (A) compared with run {runs[1]}')"

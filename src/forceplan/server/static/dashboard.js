@@ -2,7 +2,7 @@
 "use strict";
 
 const state = { token: sessionStorage.getItem("forceplan-token") || "", me: null, runs: [],
-  selected: new Set(), timer: null, blobs: {} };
+  selected: new Set(), timer: null, blobs: {}, signature: "" };
 const $ = (sel) => document.querySelector(sel);
 
 function el(tag, attrs = {}, ...children) {
@@ -44,6 +44,7 @@ async function signIn(token) {
   const r = await fetch("/api/me", { headers: { Authorization: "Bearer " + state.token } });
   if (!r.ok) { signOut("Sign-in failed: the token is not valid."); return; }
   state.me = await r.json();
+  state.signature = "";
   sessionStorage.setItem("forceplan-token", state.token);
   $("#signin-view").hidden = true; $("#app").hidden = false; $("#signout").hidden = false;
   $("#whoami").textContent = `${state.me.name} (${state.me.role}) — ` +
@@ -81,6 +82,10 @@ async function refreshRuns() {
   if (!state.token) return;
   let list;
   try { list = await json("/api/runs"); } catch (e) { return; }
+  // re-draw only when something changed: a stable table keeps ticked boxes and clicks
+  const signature = JSON.stringify(list.map((r) => [r.id, r.status, r.progress, r.plan_status]));
+  if (signature === state.signature) return;
+  state.signature = signature;
   state.runs = list;
   $("#runs tbody").replaceChildren(...list.map((r) => {
     const box = el("input", { type: "checkbox", class: "pick", "data-id": r.id });
@@ -176,6 +181,8 @@ async function viewRun(id) {
   $("#shortfalls tbody").replaceChildren(...(t.rows.length ? t.rows.map((row) => el("tr", { class: "shortfall" },
     ...t.columns.map((c) => el("td", {}, row[c] ?? "")))) : [el("tr", {}, el("td", { colspan: String(t.columns.length) }, "none"))]));
   $("#report-frame").src = await blobUrl(`/api/runs/${id}/report`, "report");
+  // in view: browsers pause drawing in off-screen sandboxed frames, so the charts draw now
+  $("#run-view").scrollIntoView();
 }
 
 async function compareSelected() {
@@ -186,6 +193,7 @@ async function compareSelected() {
   $("#compare-title").textContent = `Run ${a} (A) compared with run ${b} (B)`;
   $("#compare-lines").textContent = c.lines.join("\n");
   $("#compare-frame").src = await blobUrl(`/api/compare/report?a=${a}&b=${b}`, "compare");
+  $("#compare-view").scrollIntoView();
 }
 
 $("#signin-form").addEventListener("submit", (e) => { e.preventDefault(); signIn($("#token").value); });
