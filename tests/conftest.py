@@ -11,6 +11,13 @@ from forceplan.io.csv_folder import write_folder
 from tests.scenarios import small_scenario
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests never record runs in the user's archive (tests/archive turn it on in a tmp home)."""
+    import os
+
+    os.environ["FORCEPLAN_ARCHIVE"] = "off"
+
+
 @pytest.fixture
 def small() -> Scenario:
     """The small hand-made scenario touching every table."""

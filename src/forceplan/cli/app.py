@@ -14,7 +14,10 @@ from forceplan.cli.example import example
 from forceplan.cli.explain import explain
 from forceplan.cli.plan import plan
 from forceplan.cli.report import report
+from forceplan.cli.runs import runs_app
+from forceplan.cli.serve import serve
 from forceplan.cli.template import template
+from forceplan.cli.users import users_app
 from forceplan.cli.validate import validate
 
 app = typer.Typer(
@@ -52,6 +55,9 @@ app.command("explain")(explain)
 app.command("brief")(brief)
 app.command("template")(template)
 app.command("example")(example)
+app.command("serve")(serve)
+app.add_typer(runs_app)
+app.add_typer(users_app)
 
 
 def main() -> None:

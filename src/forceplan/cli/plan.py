@@ -209,6 +209,22 @@ def _default_scenario() -> Path:
     return notional_path()
 
 
+def _record_in_archive(run_dir: Path) -> None:
+    """Record the written run in the archive (`forceplan runs list`); warns, never fails."""
+    try:
+        from forceplan.archive.record import record_cli_run
+
+        record_cli_run(run_dir)
+    except Exception as exc:  # the run folder is written: an archive problem must not lose it
+        err_console.print(
+            f"warning: the run was written to {run_dir} but could not be recorded in the "
+            f"archive ({type(exc).__name__}: {exc}). Fix: check FORCEPLAN_DATABASE_URL or "
+            "FORCEPLAN_HOME, or set FORCEPLAN_ARCHIVE=off to stop recording.",
+            markup=False,
+            soft_wrap=True,
+        )
+
+
 @command
 def plan(
     scenario: Annotated[
@@ -362,6 +378,7 @@ def plan(
             _, timings["report"] = _timed(reporter, "report", write_report, target, png)
             reported.append(target)
         reporter.close()
+        _record_in_archive(target)
         print_summary(result, target)
     except KeyboardInterrupt:
         reporter.close()

@@ -1,0 +1,1 @@
+"""The API routes: scenarios, runs (jobs, results, compare), admin (users, workspaces, audit)."""
