@@ -12,6 +12,7 @@ from forceplan.io.csv_folder import SourceData, read_folder
 from forceplan.io.excel import read_workbook
 from forceplan.validate.columns import ParsedTable, parse_table
 from forceplan.validate.header import validate_header
+from forceplan.validate.plan_rules import PLAN_RULES
 from forceplan.validate.problems import Problem, sort_problems
 from forceplan.validate.rules import RULES, Context
 
@@ -106,7 +107,7 @@ def check_source(source: SourceData, rules: bool = True) -> tuple[Scenario | Non
         problems += probs
     if rules and len(parsed) == len(schemas()):
         ctx = Context(header, parsed, source.header_file, source.header_sheet)
-        for rule in RULES:
+        for rule in [*RULES, *PLAN_RULES]:
             problems += rule(ctx)
     problems = sort_problems(_dedupe(_drop_consequences(source, problems)))
     if header is None or any(p.severity == "error" for p in problems):
