@@ -63,6 +63,7 @@ def test_every_name_is_family_what_over_scenario_coordinates(small_bundle) -> No
                 "interop",
                 "training",
                 "diversity",
+                "industry",
                 "budget",
                 "objective",
             ],

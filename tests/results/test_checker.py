@@ -191,3 +191,158 @@ def test_catches_an_order_above_a_source_limit_and_a_missing_file(
     assert any(v.startswith("source-capacity:") for v in found), found
     found = _tampered(generated_run, tmp_path / "2", lambda d: (d / "donors.csv").unlink())
     assert found == ["contract: plan/donors.csv is missing"]
+
+
+@pytest.fixture(scope="module")
+def rules_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny plan that exercises the credible-plan rules: reserve, whole units, lots, a group
+    of alternative munitions, a brigade due later, a war reserve and two ranked streams."""
+    from tests.model.tiny import equipment, scenario
+
+    s = scenario(
+        periods=2,
+        standards=[{"id": "nato-sam", "family": "nato", "domain": "ammunition"}],
+        munitions=[
+            {
+                "id": "pac-2",
+                "family": "nato",
+                "standard": "nato-sam",
+                "unit": "missiles",
+                "stock": 150,
+            },
+            {"id": "pac-3", "family": "nato", "standard": "nato-sam", "unit": "missiles"},
+        ],
+        equipment=[
+            equipment(
+                "patriot",
+                whole_units="yes",
+                operating_cost=1,
+                **{"class": "air-defence-long", "role": "air-defence"},
+            ),
+        ],
+        equipment_munitions=[
+            {"equipment": "patriot", "munition": "pac-2", "use_high": 100, "group": "sam"},
+            {"equipment": "patriot", "munition": "pac-3", "use_high": 100, "group": "sam"},
+        ],
+        inventory=[{"equipment": "patriot", "quantity": 6}],
+        sources=[
+            {
+                "id": "pac3-mkt",
+                "kind": "market",
+                "country": "USA",
+                "item": "pac-3",
+                "quantity": 1000,
+                "price": 0.01,
+                "unit": "missiles",
+                "first_period": 2027,
+            },
+            {
+                "id": "pac2-none",
+                "kind": "market",
+                "country": "DEU",
+                "item": "pac-2",
+                "quantity": 0,
+                "unit": "missiles",
+            },
+            {
+                "id": "bty",
+                "kind": "market",
+                "country": "USA",
+                "item": "patriot",
+                "quantity": 16,
+                "price": 2,
+                "lot_size": 4,
+            },
+        ],
+        budgets=[
+            {"stream": "ua", "owner": "UKR", "period": y, "amount": 50, "priority": 2}
+            for y in (2026, 2027)
+        ]
+        + [{"stream": "grant", "owner": "USA", "period": 2027, "amount": 5, "priority": 1}],
+        budget_uses=[
+            {"stream": "ua", "use": "acquisition"},
+            {"stream": "ua", "use": "ammunition"},
+            {"stream": "ua", "use": "operation"},
+            {"stream": "grant", "use": "acquisition"},
+            {"stream": "grant", "use": "ammunition"},
+        ],
+        formations=[{"id": "ad-1", "type": "air-defence-regiment", "due_period": 2027}],
+        formation_slots=[{"formation": "ad-1", "role": "air-defence", "quantity": 8}],
+        requirements=[{"kind": "capability", "role": "air-defence", "period": 2026, "minimum": 1}],
+    )
+    return _run(s, tmp_path_factory.mktemp("rules") / "run")
+
+
+def test_passes_on_the_credible_plan_rules(rules_run: Path) -> None:
+    plan = rules_run / "plan"
+    reserve = pd.read_csv(plan / "reserve.csv")
+    assert reserve["to_reserve"].sum() > 0  # batteries without interceptors wait in reserve
+    assert pd.read_csv(plan / "deliveries.csv")["quantity"].tolist() == [4]  # one whole lot
+    assert check_run(rules_run) == []
+
+
+def _grant_paid_by_ua(f: pd.DataFrame) -> pd.DataFrame:
+    """Move what the grant (rank 1) paid in 2027 to the national budget (rank 2)."""
+    f = f.copy()
+    g = (f["stream"] == "grant") & (f["period"] == 2027)
+    u = (f["stream"] == "ua") & (f["period"] == 2027)
+    for c in ("spent", "acquisition", "ammunition"):
+        f.loc[u, c] = f.loc[u, c].to_numpy() + f.loc[g, c].to_numpy()
+        f.loc[g, c] = 0.0
+    return f
+
+
+@pytest.mark.parametrize(
+    ("what", "edit", "expected"),
+    [
+        (
+            "a unit vanishes from reserve",
+            lambda p: _edit(p, "reserve", lambda f: f.assign(in_reserve=f["in_reserve"] * 0)),
+            "reserve-balance",
+        ),
+        (
+            "an early retirement nobody allowed",
+            lambda p: _edit(
+                p,
+                "retirements",
+                lambda f: pd.concat(
+                    [
+                        f,
+                        pd.DataFrame(
+                            [
+                                {
+                                    "period": 2026,
+                                    "equipment": "patriot",
+                                    "quantity": 1,
+                                    "early": 1,
+                                    "end_of_life": 0,
+                                }
+                            ]
+                        ),
+                    ]
+                ),
+            ),
+            "retirement:",
+        ),
+        (
+            "half a battery",
+            lambda p: _edit(p, "stock", lambda f: f.assign(quantity=f["quantity"] + 0.5)),
+            "whole-units",
+        ),
+        (
+            "a mix that does not feed the batteries",
+            lambda p: _edit(p, "ammunition_use", lambda f: f.assign(rounds=f["rounds"] / 2)),
+            "ammo-mix",
+        ),
+        (
+            "the national budget pays before the grant",
+            lambda p: _edit(p, "budgets", _grant_paid_by_ua),
+            "funding-priority",
+        ),
+    ],
+)
+def test_catches_a_broken_credible_plan_rule(
+    rules_run: Path, tmp_path: Path, what: str, edit: Callable[[Path], None], expected: str
+) -> None:
+    found = _tampered(rules_run, tmp_path, edit)
+    assert any(v.startswith(expected) or expected in v for v in found), (what, found)

@@ -192,7 +192,7 @@ def test_dashboard_upload_plan_charts_and_compare(
     lines = page.inner_text("#compare-lines")
     assert "Inputs: 2 difference(s)." in lines, lines
     assert "header name: small 5 -> small 6" in lines
-    assert "inventory [equipment=m777, formation=] quantity: 9 -> 10" in lines
+    assert "inventory [equipment=m777] quantity: 9 -> 10" in lines
     compared = _frame_ready(page, "compare-frame")
     assert compared.locator(".js-plotly-plot").count() >= 1
     page.screenshot(path=str(ARTIFACTS / "dashboard-compare.png"), full_page=True)

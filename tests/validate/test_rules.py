@@ -11,6 +11,7 @@ from forceplan.domain.header import ScenarioHeader
 from forceplan.domain.schema import schemas
 from forceplan.io.csv_folder import format_cell
 from forceplan.io.raw import RawTable
+from forceplan.io.records import from_records
 from forceplan.validate import rules
 from forceplan.validate.columns import parse_table
 from forceplan.validate.problems import Problem
@@ -350,3 +351,65 @@ def test_unknown_domain_weights_in_the_header() -> None:
         ("error", "header", "scenario.yaml", None, "interoperability.domain_weights.datalinks")
     ]
     assert "Did you mean 'datalink'?" in p.message
+
+
+# --- credible-plan settings (forceplan.validate.plan_rules) -------------------------------
+
+
+def _problems(**changes: object) -> list[tuple[str, str, int | None, str | None]]:
+    from forceplan.exceptions import ScenarioError
+    from tests.scenarios import small_records
+
+    header, tables = small_records()
+    for key, edit in changes.items():
+        edit(header if key == "header" else tables)  # type: ignore[operator]
+    try:
+        from_records(header, tables)
+    except ScenarioError as err:
+        return sorted((p.rule, p.file, p.row, p.column) for p in err.problems)
+    return []
+
+
+def test_a_red_line_minimum_above_the_stock_without_replenish_by_is_refused() -> None:
+    def edit(t: dict) -> None:
+        t["donors"][0].update(minimum=150, replenish_by=None)
+
+    assert _problems(tables=edit) == [("donor-minimum-unreachable", "donors.csv", 2, "minimum")]
+
+    def soft(t: dict) -> None:
+        t["donors"][0].update(minimum=150, replenish_by=None, soft_minimum="yes")
+
+    assert _problems(tables=soft) == []
+
+
+def test_requirement_items_and_the_home_country() -> None:
+    def edit(t: dict) -> None:
+        t["requirements"] += [
+            {"kind": "munition_reserve", "item": "m777", "period": 2026, "minimum": 5},
+            {
+                "kind": "capability",
+                "role": "artillery",
+                "item": "155mm",
+                "period": 2028,
+                "minimum": 5,
+            },
+            {"kind": "domestic_share", "period": 2027, "minimum": 1.5},
+        ]
+
+    assert _problems(tables=edit) == [
+        ("fraction-range", "requirements.csv", 7, "minimum"),
+        ("home-country-unknown", "requirements.csv", 7, "kind"),
+        ("item-not-applicable", "requirements.csv", 5, "item"),
+        ("item-not-applicable", "requirements.csv", 6, "item"),
+    ]
+
+
+def test_a_munition_group_of_one_is_a_warning() -> None:
+    import forceplan
+    from tests.scenarios import small_records
+
+    header, tables = small_records()
+    tables["equipment_munitions"][0]["group"] = "alone"
+    s = from_records(header, tables)
+    assert [w.rule for w in s.warnings] == ["group-alone"]
+    assert forceplan.plan(s).has_plan

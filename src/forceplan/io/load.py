@@ -12,6 +12,7 @@ from forceplan.io.csv_folder import SourceData, read_folder
 from forceplan.io.excel import read_workbook
 from forceplan.validate.columns import ParsedTable, parse_table
 from forceplan.validate.header import validate_header
+from forceplan.validate.plan_rules import PLAN_RULES
 from forceplan.validate.problems import Problem, sort_problems
 from forceplan.validate.rules import RULES, Context
 
@@ -114,7 +115,7 @@ def check_source(source: SourceData, rules: bool = True) -> tuple[Scenario | Non
             for p in problems
             if p.severity == "error" and p.row is not None and p.column is not None
         }
-        for rule in RULES:
+        for rule in [*RULES, *PLAN_RULES]:
             problems += [
                 p
                 for p in rule(ctx)
