@@ -39,7 +39,7 @@ def test_template_has_every_sheet_with_units_descriptions_and_dropdowns(tmp_path
         str(dv.sqref).split(":")[0][0]: dv.formula1
         for dv in wb["requirements"].data_validations.dataValidation
     }
-    assert req["C"] == "'munitions'!$A$2:$A$5000"  # requirements.item -> munitions.id
+    assert "C" not in req  # requirements.item: an equipment type or a munition, no one list
     assert req["D"] == '"' + ",".join(str(y) for y in range(2026, 2036)) + '"'
 
 
