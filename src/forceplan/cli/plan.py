@@ -179,6 +179,16 @@ def print_summary(plan: Plan, dest: Path) -> None:
             markup=False,
             soft_wrap=True,
         )
+    from forceplan.results.costs import cost_totals
+
+    unfunded = cost_totals(plan.tables)["unfunded"]
+    if unfunded > 0:
+        console.print(
+            f"unfunded operating cost ({currency}): {unfunded:,.1f}, not in the total above: "
+            "no stream may pay it",
+            markup=False,
+            soft_wrap=True,
+        )
     else:
         console.print(
             f"total cost ({currency}): 0 (no funding streams)", markup=False, soft_wrap=True

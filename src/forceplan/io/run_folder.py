@@ -182,6 +182,7 @@ def _check_tables(tables: dict[str, pd.DataFrame]) -> None:
 def _summary(plan: Plan, scenario_dir: Path) -> dict[str, Any]:
     """The content of ``summary.json`` (the caller adds the ``write`` timing)."""
     from forceplan import __version__
+    from forceplan.results.costs import cost_totals
 
     scenario: Scenario = plan.scenario
     shortfalls = plan.tables["shortfalls"]
@@ -213,6 +214,7 @@ def _summary(plan: Plan, scenario_dir: Path) -> dict[str, Any]:
             "period_labels": list(header.period_labels),
             "currency": header.currency,
         },
+        "cost": {**cost_totals(plan.tables), "currency": header.currency},
         "shortfalls": {"count": len(shortfalls), "by_constraint": by_constraint},
         "tables": {name: len(plan.tables[name]) for name in _written(plan.tables)},
     }

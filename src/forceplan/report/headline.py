@@ -297,6 +297,14 @@ def cost_sentence(data: ReportData) -> str:
     if total > 0 and uses:
         ranked = sorted(uses.items(), key=lambda kv: -kv[1])[:2]
         text += "; " + " and ".join(f"{u} {v / total:.0%}" for u, v in ranked if v > 0)
+    from forceplan.results.costs import cost_totals
+
+    unfunded = cost_totals(data.plan)["unfunded"]
+    if unfunded > 0:
+        text += (
+            f"; a further {fmt(unfunded, 0)} {money} of operating cost is unfunded "
+            "(no stream may pay it)"
+        )
     return text + "."
 
 

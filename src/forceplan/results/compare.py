@@ -940,6 +940,9 @@ def summary_fields(run: RunLike) -> dict[str, Any]:
             out["interoperability index, first period"] = float(interop["index"].iloc[0])
             out["interoperability index, last period"] = float(interop["index"].iloc[-1])
         out[f"spending ({r.currency})"] = float(r.tables["budgets"]["spent"].sum())
+        from forceplan.results.costs import cost_totals
+
+        out[f"unfunded operating cost ({r.currency})"] = cost_totals(r.tables)["unfunded"]
     return out
 
 
