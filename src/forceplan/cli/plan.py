@@ -179,6 +179,10 @@ def print_summary(plan: Plan, dest: Path) -> None:
             markup=False,
             soft_wrap=True,
         )
+    else:
+        console.print(
+            f"total cost ({currency}): 0 (no funding streams)", markup=False, soft_wrap=True
+        )
     from forceplan.results.costs import cost_totals
 
     unfunded = cost_totals(plan.tables)["unfunded"]
@@ -188,10 +192,6 @@ def print_summary(plan: Plan, dest: Path) -> None:
             "no stream may pay it",
             markup=False,
             soft_wrap=True,
-        )
-    else:
-        console.print(
-            f"total cost ({currency}): 0 (no funding streams)", markup=False, soft_wrap=True
         )
     binding = plan.tables.get("binding")
     if binding is not None and len(binding):
