@@ -66,7 +66,8 @@ def explain(
 
     run = read_run_folder(rundir)
     scenario = run.scenario()
-    explained, computed = load_or_compute(run, scenario, write=write, refresh=refresh)
+    notes: list[str] = []
+    explained, computed = load_or_compute(run, scenario, write=write, refresh=refresh, notes=notes)
     if scenario.notional:
         console.print(NOTIONAL_NOTE, style="bold", markup=False)
     console.print(
@@ -95,6 +96,9 @@ def explain(
     if iis:
         result = find_iis(scenario)
         _section("Infeasible subset (--iis):", iis_lines(result))
+    for note in notes:
+        console.print()
+        console.print(f"note: {note}", markup=False, soft_wrap=True)
     if computed and write:
         console.print()
         console.print(

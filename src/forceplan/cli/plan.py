@@ -206,6 +206,51 @@ def print_summary(plan: Plan, dest: Path) -> None:
         console.print(f"report: {dest / 'report.html'}", markup=False, soft_wrap=True)
 
 
+def _explain(result: Plan) -> list[str]:
+    """Add the explanation tables to *result*; never raise (a solved plan is always written).
+
+    What could not be computed is left out and said in the plan's message (``summary.json``)."""
+    from forceplan.explain.tables import explain_plan_safely
+
+    extra, notes = explain_plan_safely(result)
+    result.tables.update(extra)
+    if notes:
+        result.message = "; ".join([result.message, *notes]) if result.message else "; ".join(notes)
+    return notes
+
+
+def _report(target: Path) -> str:
+    """Write the report; on failure return what is missing and why (the run folder stays)."""
+    from forceplan.report import write_report
+
+    try:
+        write_report(target)
+    except Exception as exc:
+        return (
+            f"report.html is missing: the report failed ({type(exc).__name__}: {exc}); the plan "
+            f"is in {target}; run `forceplan report {target}` to retry"
+        )
+    return ""
+
+
+def _add_to_summary(target: Path, note: str) -> None:
+    """Append *note* to the message in ``summary.json`` (atomically)."""
+    import json
+
+    from forceplan.io.atomic import atomic_file
+
+    path = target / "summary.json"
+    try:
+        summary = json.loads(path.read_text(encoding="utf-8"))
+        summary["message"] = "; ".join(m for m in (summary.get("message", ""), note) if m)
+        with atomic_file(path) as tmp:
+            tmp.write_text(
+                json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
+    except (OSError, ValueError):  # the summary stays as written; the note was printed
+        return
+
+
 def _default_scenario() -> Path:
     from forceplan.examples import notional_path
 
@@ -333,11 +378,9 @@ def plan(
                     "Fix: allow more time with --time-limit, or a larger --gap.", markup=False
                 )
             sys.exit(EXIT_NO_PLAN)
+        notes: list[str] = []
         if explain:
-            from forceplan.explain import explain_plan
-
-            extra, timings["explain"] = _timed(reporter, "explain", explain_plan, result)
-            result.tables.update(extra)
+            notes, timings["explain"] = _timed(reporter, "explain", _explain, result)
             result.timings["explain"] = timings["explain"]
         target = dest if dest is not None else default_run_dir(scen.name)
         _, timings["write"] = _timed(
@@ -346,12 +389,15 @@ def plan(
             lambda: write_run_folder(result, target, overwrite=force, write_lp=write_lp),
         )
         if report:
-            from forceplan.report import write_report
-
-            _, timings["report"] = _timed(reporter, "report", write_report, target)
+            note, timings["report"] = _timed(reporter, "report", _report, target)
+            if note:
+                notes.append(note)
+                _add_to_summary(target, note)
     finally:
         reporter.close()
     print_summary(result, target)
+    for note in notes:
+        err_console.print(f"warning: {note}", markup=False, soft_wrap=True)
     if strict and len(result.tables["shortfalls"]):
         console.print(
             f"--strict: the plan has {len(result.tables['shortfalls'])} shortfall(s); exit 3.",
