@@ -340,6 +340,7 @@ def plan(
     reporter = PhaseReporter(live)
     console.print(f"planning {path}", markup=False, soft_wrap=True)
     timings: dict[str, float] = {}
+    wall0, cpu0 = time.perf_counter(), time.process_time()
     try:
         source, timings["load"] = _timed(reporter, "load", read_source, path)
         (scen, problems), timings["validate"] = _timed(reporter, "validate", check_source, source)
@@ -383,6 +384,8 @@ def plan(
             notes, timings["explain"] = _timed(reporter, "explain", _explain, result)
             result.timings["explain"] = timings["explain"]
         target = dest if dest is not None else default_run_dir(scen.name)
+        result.timings["total_wall"] = time.perf_counter() - wall0  # up to the write
+        result.timings["total_cpu"] = time.process_time() - cpu0
         _, timings["write"] = _timed(
             reporter,
             "write",
