@@ -47,6 +47,26 @@ one more allowed expansion would be worth: its limit moves with it),
 taken as 0.01 x the capability in service on the row's right-hand side) and
 ``donor-minimum`` (per item unit).
 
+Probes (re-solves of degenerate candidates) are ranked by the one-sided dual
+and capped at the header's ``solver.max_probes`` per stage (those beyond are
+left to the later stages); each starts from the stage optimum's basis, so the
+figures do not depend on the order of the probes.
+
+**Verification.** Every reported figure is the measured effect of moving its
+limit by its step and re-solving: a probe is that re-solve; a dual that
+ranging shows exact gets one (``verified``, ``replanned_effect`` in
+``plan/binding.csv``, and the text states the measured effect). A candidate
+that also moved an earlier stage's goal (by less than its significance) is
+suspect: re-solving only its own stage lets HiGHS trade that sliver of the
+earlier goal for much of this one (the notional "one more PRC-152 of capacity
+saves 305 USD million", which a re-plan shows to be +0.4). Such a candidate
+is re-planned through every stage so far, each held at its new optimum, up to
+``solver.verify_top`` per stage (largest first); the rest, and any verified
+figure that does not hold (no gain, or the other sign), are left out. The
+rows are ranked within each stage, in its own unit, never across stages.
+:mod:`forceplan.explain.replan` checks figures by full re-plans of the MILP
+(``forceplan explain RUNDIR --replan N``).
+
 The stage bounds that hold an earlier optimum are scaled to O(1) and the LPs
 run with feasibility tolerances of 1e-9, so that HiGHS cannot buy much of a
 later goal with a sliver of an earlier one inside its tolerances.
