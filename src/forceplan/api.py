@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from forceplan.domain.scenario import Scenario
 from forceplan.model.budgets import prioritised_funding
@@ -37,6 +38,7 @@ def resolve_options(
         gap=h.solver.gap if gap is None else float(gap),
         threads=h.solver.threads if threads is None else int(threads),
         mode=chosen_mode,
+        stage_hold=h.solver.stage_hold,
     )
 
 
@@ -73,7 +75,7 @@ def plan(
     scenario
         A validated scenario (:func:`forceplan.load_scenario`, :func:`forceplan.examples.notional`).
     time_limit
-        Seconds for the whole solve (all stages).
+        Wall-clock seconds for the whole solve (all stages).
     gap
         Relative MIP gap at which to stop.
     threads
@@ -85,6 +87,8 @@ def plan(
     progress
         Receives :class:`~forceplan.solve.progress.ProgressEvent` s: phase start and
         end (``build``, ``solve``, ``solve:<stage>``, ``extract``) and live solver reports.
+        ``Plan.timings`` has wall seconds per phase and ``solve_cpu`` / ``plan_cpu``: CPU
+        seconds of this process (HiGHS threads included) for the solve and for the whole call.
 
     Returns
     -------
@@ -114,12 +118,15 @@ def plan(
 
         check_available(options.solver)  # fail before building
     timings: dict[str, float] = {}
+    cpu0 = time.process_time()
     with Phase("build", progress) as phase:
         bundle = build_model(scenario)
     timings["build"] = phase.seconds
+    cpu1 = time.process_time()
     with Phase("solve", progress) as phase:
         result = solve_model(bundle, options, progress)
     timings["solve"] = phase.seconds
+    timings["solve_cpu"] = time.process_time() - cpu1
     tables = {}
     if result.values is not None:
         result.values = prioritised_funding(bundle, result.values)
@@ -127,6 +134,7 @@ def plan(
             tables = extract(bundle, result.values)
             _attach_solution(bundle, result)
         timings["extract"] = phase.seconds
+    timings["plan_cpu"] = time.process_time() - cpu0
     return Plan(
         scenario=scenario,
         status=result.status,

@@ -60,7 +60,8 @@ def test_progress_reports_phases_stages_and_solver(monkeypatch) -> None:
     assert solver and all(e.phase.startswith("solve:") for e in solver)
     assert any(e.best_solution is not None for e in solver)
     assert all(e.elapsed >= 0 for e in events)
-    assert set(p.timings) == {"build", "solve", "extract"}
+    assert set(p.timings) == {"build", "solve", "extract", "solve_cpu", "plan_cpu"}
+    assert 0 < p.timings["solve_cpu"] <= p.timings["plan_cpu"]
 
 
 def test_failing_progress_callback_does_not_break_planning() -> None:
@@ -117,6 +118,7 @@ def test_options_default_to_the_header_and_arguments_override() -> None:
         "gap": 0.0,
         "threads": None,
         "mode": "lexicographic",
+        "stage_hold": 1e-9,
     }
     assert p.solver["name"] == "highs" and p.solver["version"].count(".") == 2
     q = forceplan.plan(s, threads=1, mode="weighted", time_limit=30)

@@ -6,6 +6,12 @@ scenario's formations in every period; see :mod:`forceplan.allocate.model`.
 
 from __future__ import annotations
 
-from forceplan.allocate.model import Allocation, AllocationOptions, allocate, build_allocation
+from forceplan.allocate.model import (
+    Allocation,
+    AllocationOptions,
+    allocate,
+    build_allocation,
+    type_churn,
+)
 
-__all__ = ["Allocation", "AllocationOptions", "allocate", "build_allocation"]
+__all__ = ["Allocation", "AllocationOptions", "allocate", "build_allocation", "type_churn"]

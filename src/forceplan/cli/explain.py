@@ -19,6 +19,25 @@ def _section(title: str, lines: list[str]) -> None:
         console.print(f"  {line}", markup=False, soft_wrap=True, highlight=False)
 
 
+def _replan_lines(scenario: object, binding: pd.DataFrame, top: int) -> list[str]:
+    """``--replan N``: each checked figure against its full re-plan."""
+    from forceplan.explain.replan import replan_effects
+
+    checked = replan_effects(scenario, binding, top)  # type: ignore[arg-type]
+    lines = []
+    for text, shown, full in zip(
+        checked["text"],
+        checked["replanned_effect"].fillna(checked["dual"]),
+        checked["full_replan_effect"],
+        strict=True,
+    ):
+        if full != full:  # NaN
+            lines.append(f"{text} [not re-plannable: a decision or a target]")
+        else:
+            lines.append(f"{text} [re-planned: {full:.6g} per unit; shown {shown:.6g}]")
+    return lines or ["nothing binds"]
+
+
 @command
 def explain(
     rundir: Annotated[Path, typer.Argument(help="A run folder written by `forceplan plan`.")],
@@ -44,6 +63,16 @@ def explain(
             "--refresh", help="Recompute the explanation tables even if the run has them."
         ),
     ] = False,
+    replan: Annotated[
+        int,
+        typer.Option(
+            "--replan",
+            metavar="N",
+            min=0,
+            help="Check the top N what-binds figures of each stage by full re-plans of the "
+            "whole lexicographic plan with the limit moved by its step (slow: two plans each).",
+        ),
+    ] = 0,
 ) -> None:
     """Explain a plan in plain words: binding constraints and their shadow prices, shortfalls,
     unfilled formation slots and formation interoperability levels.
@@ -66,7 +95,8 @@ def explain(
 
     run = read_run_folder(rundir)
     scenario = run.scenario()
-    explained, computed = load_or_compute(run, scenario, write=write, refresh=refresh)
+    notes: list[str] = []
+    explained, computed = load_or_compute(run, scenario, write=write, refresh=refresh, notes=notes)
     if scenario.notional:
         console.print(NOTIONAL_NOTE, style="bold", markup=False)
     console.print(
@@ -92,9 +122,17 @@ def explain(
     gaps = gap_lines(explained["formation_gaps"])
     if gaps:
         _section("Unfilled formation slots:", gaps)
+    if replan:
+        _section(
+            "Re-planned (whole lexicographic plan, limit moved by its step):",
+            _replan_lines(scenario, explained["binding"], replan),
+        )
     if iis:
         result = find_iis(scenario)
         _section("Infeasible subset (--iis):", iis_lines(result))
+    for note in notes:
+        console.print()
+        console.print(f"note: {note}", markup=False, soft_wrap=True)
     if computed and write:
         console.print()
         console.print(

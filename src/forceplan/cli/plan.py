@@ -213,6 +213,51 @@ def print_summary(plan: Plan, dest: Path) -> None:
         console.print(f"report: {dest / 'report.html'}", markup=False, soft_wrap=True)
 
 
+def _explain(result: Plan) -> list[str]:
+    """Add the explanation tables to *result*; never raise (a solved plan is always written).
+
+    What could not be computed is left out and said in the plan's message (``summary.json``)."""
+    from forceplan.explain.tables import explain_plan_safely
+
+    extra, notes = explain_plan_safely(result)
+    result.tables.update(extra)
+    if notes:
+        result.message = "; ".join([result.message, *notes]) if result.message else "; ".join(notes)
+    return notes
+
+
+def _report(target: Path, png: bool = False) -> str:
+    """Write the report; on failure return what is missing and why (the run folder stays)."""
+    from forceplan.report import write_report
+
+    try:
+        write_report(target, png)
+    except Exception as exc:
+        return (
+            f"report.html is missing: the report failed ({type(exc).__name__}: {exc}); the plan "
+            f"is in {target}; run `forceplan report {target}` to retry"
+        )
+    return ""
+
+
+def _add_to_summary(target: Path, note: str) -> None:
+    """Append *note* to the message in ``summary.json`` (atomically)."""
+    import json
+
+    from forceplan.io.atomic import atomic_file
+
+    path = target / "summary.json"
+    try:
+        summary = json.loads(path.read_text(encoding="utf-8"))
+        summary["message"] = "; ".join(m for m in (summary.get("message", ""), note) if m)
+        with atomic_file(path) as tmp:
+            tmp.write_text(
+                json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
+    except (OSError, ValueError):  # the summary stays as written; the note was printed
+        return
+
+
 def _default_scenario() -> Path:
     from forceplan.examples import notional_path
 
@@ -324,6 +369,7 @@ def plan(
     published: list[Path] = []
     reported: list[Path] = []
     received, restore_sigterm = _sigterm_as_interrupt()
+    wall0, cpu0 = time.perf_counter(), time.process_time()
     try:
         source, timings["load"] = _timed(reporter, "load", read_source, path)
         (scen, problems), timings["validate"] = _timed(reporter, "validate", check_source, source)
@@ -364,12 +410,12 @@ def plan(
                     "Fix: allow more time with --time-limit, or a larger --gap.", markup=False
                 )
             sys.exit(EXIT_NO_PLAN)
+        notes: list[str] = []
         if explain:
-            from forceplan.explain import explain_plan
-
-            extra, timings["explain"] = _timed(reporter, "explain", explain_plan, result)
-            result.tables.update(extra)
+            notes, timings["explain"] = _timed(reporter, "explain", _explain, result)
             result.timings["explain"] = timings["explain"]
+        result.timings["total_wall"] = time.perf_counter() - wall0  # up to the write
+        result.timings["total_cpu"] = time.process_time() - cpu0
         target, timings["write"] = _timed(
             reporter,
             "write",
@@ -383,13 +429,17 @@ def plan(
             ),
         )
         if report:
-            from forceplan.report import write_report
-
-            _, timings["report"] = _timed(reporter, "report", write_report, target, png)
-            reported.append(target)
+            note, timings["report"] = _timed(reporter, "report", _report, target, png)
+            if note:
+                notes.append(note)
+                _add_to_summary(target, note)
+            else:
+                reported.append(target)
         reporter.close()
         _record_in_archive(target)
         print_summary(result, target)
+        for note in notes:
+            err_console.print(f"warning: {note}", markup=False, soft_wrap=True)
     except KeyboardInterrupt:
         reporter.close()
         _interrupted(published, reported, received, report)

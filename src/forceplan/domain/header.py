@@ -108,6 +108,69 @@ class SolverSettings(_Strict):
     time_limit: float = Field(600.0, gt=0, description="Time limit in seconds.")
     gap: float = Field(0.01, ge=0, le=1, description="Relative MIP gap at which to stop.")
     threads: int | None = Field(None, ge=1, description="Solver threads (empty: solver default).")
+    allocation_gap: float = Field(
+        0.01,
+        ge=0,
+        le=1,
+        description="Relative MIP gap at which each period's formation allocation stops.",
+    )
+    allocation_max_nodes: int | None = Field(
+        0,
+        ge=0,
+        description="Most branch-and-bound nodes per period of the formation allocation (a "
+        "deterministic bound on its work; 0: no search, the LP-rounded assignment with its gap "
+        "against the LP bound; empty: no limit, stop on allocation_gap only).",
+    )
+    allocation_time_limit: float | None = Field(
+        None,
+        gt=0,
+        description="Optional seconds per period of the formation allocation (empty: stop on "
+        "the gap only); when it ends the search early the LP-rounded assignment is kept.",
+    )
+    stage_hold: float = Field(
+        1e-9,
+        ge=0,
+        le=0.1,
+        description="Relative allowance on the bound that holds an earlier lexicographic "
+        "stage's optimum in the later stages (0 = exact; larger = faster, trades a little of "
+        "the earlier goal for the later one).",
+    )
+    max_probes: int = Field(
+        200,
+        ge=0,
+        description="Most pricing re-solves per stage for what binds (ranked by the LP dual).",
+    )
+    verify_top: int = Field(
+        5,
+        ge=0,
+        description="What-binds figures per stage verified by re-solving the stages with the "
+        "limit moved (the rest are listed as not verified).",
+    )
+
+
+class AllocationSettings(_Strict):
+    """The phase-2 formation allocation: homogeneity and stability of formations."""
+
+    type_penalty: float = Field(
+        1.0, ge=0, description="Penalty per type a formation holds in a period (score units)."
+    )
+    family_penalty: float = Field(
+        1.0, ge=0, description="Penalty per logistics family a formation holds in a period."
+    )
+    max_types_per_role: int | None = Field(
+        None, ge=1, description="Most distinct types per role in a formation (empty: no limit)."
+    )
+    conversion_penalty: float = Field(
+        10.0,
+        ge=0,
+        description="Penalty per conversion (a formation's role taking on a type it did not "
+        "hold the period before), on top of the role's time out of line for training.",
+    )
+    max_conversions_per_period: int | None = Field(
+        None,
+        ge=0,
+        description="Most conversions over all formations in one period (empty: no limit).",
+    )
 
 
 class ScenarioHeader(_Strict):
@@ -140,6 +203,7 @@ class ScenarioHeader(_Strict):
     objective: ObjectiveSettings = Field(default_factory=ObjectiveSettings)  # type: ignore[arg-type]
     interoperability: InteroperabilitySettings = Field(default_factory=InteroperabilitySettings)
     solver: SolverSettings = Field(default_factory=SolverSettings)  # type: ignore[arg-type]
+    allocation: AllocationSettings = Field(default_factory=AllocationSettings)  # type: ignore[arg-type]
 
     @model_validator(mode="after")
     def _intensity_per_period(self) -> ScenarioHeader:

@@ -47,6 +47,26 @@ one more allowed expansion would be worth: its limit moves with it),
 taken as 0.01 x the capability in service on the row's right-hand side) and
 ``donor-minimum`` (per item unit).
 
+Probes (re-solves of degenerate candidates) are ranked by the one-sided dual
+and capped at the header's ``solver.max_probes`` per stage (those beyond are
+left to the later stages); each starts from the stage optimum's basis, so the
+figures do not depend on the order of the probes.
+
+**Verification.** Every reported figure is the measured effect of moving its
+limit by its step and re-solving: a probe is that re-solve; a dual that
+ranging shows exact gets one (``verified``, ``replanned_effect`` in
+``plan/binding.csv``, and the text states the measured effect). A candidate
+that also moved an earlier stage's goal (by less than its significance) is
+suspect: re-solving only its own stage lets HiGHS trade that sliver of the
+earlier goal for much of this one (the notional "one more PRC-152 of capacity
+saves 305 USD million", which a re-plan shows to be +0.4). Such a candidate
+is re-planned through every stage so far, each held at its new optimum, up to
+``solver.verify_top`` per stage (largest first); the rest, and any verified
+figure that does not hold (no gain, or the other sign), are left out. The
+rows are ranked within each stage, in its own unit, never across stages.
+:mod:`forceplan.explain.replan` checks figures by full re-plans of the MILP
+(``forceplan explain RUNDIR --replan N``).
+
 The stage bounds that hold an earlier optimum are scaled to O(1) and the LPs
 run with feasibility tolerances of 1e-9, so that HiGHS cannot buy much of a
 later goal with a sliver of an earlier one inside its tolerances.
@@ -56,6 +76,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import highspy
 import linopy
@@ -74,6 +95,9 @@ log = logging.getLogger(__name__)
 
 BINDING_COLUMNS = EXPLAIN_TABLES["binding"]
 """Leading columns of ``plan/binding.csv``."""
+
+EXTRA_COLUMNS = ("verified", "replanned_effect", "stage", "period", "goal")
+"""Columns of ``plan/binding.csv`` after the contractual ones."""
 
 DUAL_TOLERANCE = 1e-7
 """Duals (per unit, in the stage's goal) smaller than this in magnitude count as zero."""
@@ -296,6 +320,15 @@ def price(
     cap = bundle.flows.get("force_capability")
     target_rows = (cand["name"] == "interop-target").to_numpy()
     stage_list = stages(bundle, mode)
+    settings = bundle.scenario.header.solver
+    max_probes, verify_top = int(settings.max_probes), int(settings.verify_top)
+    holds: list[tuple[int, float]] = []
+    ran: list[tuple[Any, np.ndarray, np.ndarray, float, float]] = []
+    step_of: list[np.ndarray] = []
+    dual = np.zeros(0)
+    verified = np.zeros(n, dtype=bool)
+    effect = np.full(n, np.nan)
+    moved = np.zeros(n, dtype=bool)
     for i, stage in enumerate(stage_list):
         _, labels, coeffs = stage.terms.arrays()
         hm.set_objective(labels, coeffs / stage.scale)
@@ -319,6 +352,7 @@ def price(
             )
         stage_value = np.zeros(n)
         probe = np.zeros(n, dtype=bool)
+        basis = hm.h.getBasis()
         lp = hm.h.getLp()
         sol = hm.h.getSolution()
         if is_row.any():
@@ -347,13 +381,24 @@ def price(
         col_upper = np.asarray(lp.col_upper_, dtype=float)
         row_lower = np.asarray(lp.row_lower_, dtype=float)
         row_upper = np.asarray(lp.row_upper_, dtype=float)
-        for k in np.flatnonzero(probe):  # one warm-started LP per degenerate candidate
+        # probes ranked by the one-sided dual (an upper estimate of the step's gain), ties by
+        # label, capped; each starts from the stage optimum's basis, so none depends on order
+        order = np.flatnonzero(probe)
+        estimate = np.zeros(n)
+        if is_row.any():
+            estimate[is_row] = np.abs(dual)
+        order = order[np.lexsort((cand["label"].to_numpy()[order], -estimate[order]))]
+        skipped = order[max_probes:]
+        order = order[:max_probes]
+        for k in order:  # one warm-started LP per degenerate candidate
+            hm.h.setBasis(basis)
             p = int(pos[k])
             lo, up = (row_lower[p], row_upper[p]) if is_row[k] else (col_lower[p], col_upper[p])
             kind = "row" if is_row[k] else "col"
             delta = _probe(hm, kind, p, lo, up, float(step[k]), base, int(companion[k]))
             stage_value[k] = -delta * stage.scale / step[k]
         if probe.any():
+            hm.h.setBasis(basis)
             hm.run(time_limit)  # back to the stage optimum
         # an interoperability target is priced per index point (0.01), the whole step
         per_unit = np.where(target_rows, stage_value * step, stage_value)
@@ -361,7 +406,69 @@ def price(
         gain = np.abs(np.where(target_rows, per_unit, per_unit * step))
         floor = max(SIGNIFICANCE * abs(base * stage.scale), DUAL_TOLERANCE)
         decided = undecided & (np.nan_to_num(gain) > floor)
+        decided[skipped] = False  # not probed (beyond the cap): left to the later stages
         decided |= undecided & np.isnan(per_unit)
+        ran.append((stage, labels, coeffs, base, floor))
+        step_of.append(step)
+        # verification: the figure must hold when the limit is moved by its step and re-solved.
+        # A probe was that re-solve; a dual exact by ranging gets one. A candidate that also
+        # moved an earlier goal (by less than its significance) would trade that sliver for this
+        # goal when only this stage is re-solved: it is re-planned through every stage so far,
+        # each held at its new optimum (up to verify_top of them, the largest first); beyond
+        # that its figure cannot be trusted and it is left out.
+        finite = decided & np.isfinite(per_unit)
+        measured = finite & probe & ~np.isin(np.arange(n), skipped)
+        verified[measured & ~moved] = True
+        effect[measured & ~moved] = per_unit[measured & ~moved]
+        for k in np.flatnonzero(finite & ~probe & ~moved):
+            hm.h.setBasis(basis)
+            p = int(pos[k])
+            lo, up = (row_lower[p], row_upper[p]) if is_row[k] else (col_lower[p], col_upper[p])
+            delta = _probe(
+                hm,
+                "row" if is_row[k] else "col",
+                p,
+                lo,
+                up,
+                float(step[k]),
+                base,
+                int(companion[k]),
+            )
+            if np.isfinite(delta):
+                got = -delta * stage.scale / step[k]
+                verified[k] = True
+                effect[k] = got * step[k] if target_rows[k] else got
+        suspect = np.flatnonzero(finite & moved)
+        suspect = suspect[
+            np.lexsort((cand["label"].to_numpy()[suspect], -np.abs(per_unit[suspect])))
+        ]
+        for k in suspect[:verify_top]:
+            hm.h.setBasis(basis)
+            got = _verify(
+                hm,
+                ran,
+                holds,
+                bool(is_row[k]),
+                int(pos[k]),
+                float(step[k]),
+                int(companion[k]),
+                time_limit,
+            )
+            if got is not None:
+                per_step = got * stage.scale
+                verified[k] = True
+                effect[k] = per_step if target_rows[k] else per_step / step[k]
+        dropped = suspect[verify_top:]
+        if len(dropped):
+            log.info("stage %s: %d figure(s) left unverified and out", stage.name, len(dropped))
+        decided[dropped] = False
+        undecided[dropped] = False
+        if len(suspect) or (finite & ~probe & ~moved).any():
+            hm.h.setBasis(basis)
+            hm.run(time_limit)  # back to the stage optimum
+        # a goal moved here (by any amount) makes a later stage's single re-solve unreliable
+        noise = 1e-9 * max(1.0, abs(base * stage.scale))
+        moved |= undecided & ~decided & (np.nan_to_num(gain) > noise)
         value[decided] = per_unit[decided]
         stage_of[decided] = stage.name
         undecided &= ~decided
@@ -369,14 +476,76 @@ def price(
             # hold the stage's optimum; the row is scaled to O(1) so that HiGHS's absolute
             # feasibility tolerance cannot trade a sliver of it for much of the next goal
             norm = abs(base) if abs(base) > 1e-6 else 1.0
-            hm.add_row(
+            row = hm.add_row(
                 labels,
                 coeffs / stage.scale / norm,
                 -np.inf,
                 (base + STAGE_TOLERANCE * abs(base)) / norm,
             )
-    out = cand.assign(stage=stage_of, value=value)
+            holds.append((row, norm))
+    out = cand.assign(stage=stage_of, value=value, verified=verified, replanned_effect=effect)
     return out[out["stage"] != ""].reset_index(drop=True)
+
+
+def _verify(
+    hm: HighsModel,
+    ran: list[tuple[Any, np.ndarray, np.ndarray, float, float]],
+    holds: list[tuple[int, float]],
+    is_row: bool,
+    pos: int,
+    step: float,
+    companion: int,
+    time_limit: float | None,
+) -> float | None:
+    """Re-plan the LP stages with one bound moved by *step*: each earlier stage re-optimised and
+    held at its new optimum (not the old one), then the last stage's improvement (solver units,
+    positive = better). ``None`` when a re-solve fails."""
+    h = hm.h
+    lp = h.getLp()
+    row_lower, row_upper = np.asarray(lp.row_lower_), np.asarray(lp.row_upper_)
+    col_lower, col_upper = np.asarray(lp.col_lower_), np.asarray(lp.col_upper_)
+    saved = [(r, float(row_lower[r]), float(row_upper[r])) for r, _ in holds]
+    if companion >= 0:
+        h.changeRowBounds(
+            companion, float(row_lower[companion]), float(row_upper[companion]) + step
+        )
+    if is_row:
+        lo, up = float(row_lower[pos]), float(row_upper[pos])
+        if np.isfinite(up):
+            h.changeRowBounds(pos, lo, up + step)
+        else:
+            h.changeRowBounds(pos, lo + step, up)
+    else:
+        lo, up = float(col_lower[pos]), float(col_upper[pos])
+        h.changeColsBounds(1, np.array([pos], dtype=np.int32), [lo + step], [up + step])
+    for r, _ in holds:
+        h.changeRowBounds(r, -np.inf, np.inf)
+    out: float | None = None
+    try:
+        for j, (stage, labels, coeffs, base, _) in enumerate(ran):
+            hm.set_objective(labels, coeffs / stage.scale)
+            status, has = hm.run(time_limit)
+            if status != "optimal" or not has:
+                log.warning("verification re-solve of stage %s: %s", stage.name, hm.status_text())
+                return None
+            got = hm.objective_value()
+            if j == len(ran) - 1:
+                out = base - got
+            else:
+                r, norm = holds[j]
+                h.changeRowBounds(r, -np.inf, (got + STAGE_TOLERANCE * abs(got)) / norm)
+    finally:
+        for r, lo_r, up_r in saved:
+            h.changeRowBounds(r, lo_r, up_r)
+        if is_row:
+            h.changeRowBounds(pos, lo, up)
+        else:
+            h.changeColsBounds(1, np.array([pos], dtype=np.int32), [lo], [up])
+        if companion >= 0:
+            h.changeRowBounds(companion, float(row_lower[companion]), float(row_upper[companion]))
+        last = ran[-1]
+        hm.set_objective(last[1], last[2] / last[0].scale)
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -629,7 +798,22 @@ def binding_table(
         frame = frame.assign(dual=frame["value"].to_numpy(dtype=float))
         if name == "line-expand":
             frame = _best_expansion(bundle, frame, fixed)
-        texts, per = _texts(name, frame, bundle, currency)
+        verified = frame["verified"].to_numpy(dtype=bool)
+        effect = frame["replanned_effect"].to_numpy(dtype=float)
+        lp_value = frame["dual"].to_numpy(dtype=float)
+        # a verified figure that does not hold (no gain, or the other way) when the stages are
+        # re-solved with the limit moved is not a binding limit: it is dropped
+        holds = ~verified | ((np.sign(effect) == np.sign(lp_value)) & (np.abs(effect) > 1e-9))
+        frame = frame[holds]
+        if frame.empty:
+            continue
+        verified, effect = verified[holds], effect[holds]
+        shown = np.where(verified, effect, frame["dual"].to_numpy(dtype=float))
+        texts, per = _texts(name, frame.assign(dual=shown), bundle, currency)
+        texts = [
+            t if v else t + " (LP estimate, not verified by a re-solve)"
+            for t, v in zip(texts, verified, strict=True)
+        ]
         goal = frame["stage"].map(GOAL_UNITS).str.replace("{currency}", currency, regex=False)
         frames.append(
             pd.DataFrame(
@@ -639,6 +823,8 @@ def binding_table(
                     "dual": frame["dual"].to_numpy(dtype=float),
                     "unit": (goal + " " + per).to_numpy(),
                     "text": texts,
+                    "verified": verified,
+                    "replanned_effect": np.where(verified, effect, np.nan),
                     "stage": frame["stage"].to_numpy(),
                     "period": frame["period"].to_numpy() if "period" in frame else np.nan,
                     "goal": goal.to_numpy(),
@@ -649,16 +835,25 @@ def binding_table(
         return pd.DataFrame(
             {
                 c: pd.Series(dtype=float if c == "dual" else object)
-                for c in [*BINDING_COLUMNS, "stage", "period", "goal"]
+                for c in [
+                    *BINDING_COLUMNS,
+                    "verified",
+                    "replanned_effect",
+                    "stage",
+                    "period",
+                    "goal",
+                ]
             }
         )
     out = pd.concat(frames, ignore_index=True)
     out["dual"] = np.round(out["dual"].to_numpy(dtype=float), 9) + 0.0
     order = out["stage"].map(STAGE_ORDER).fillna(9)
-    out = out.assign(_o=order, _a=-out["dual"].abs()).sort_values(
-        ["_o", "_a", "constraint", "coordinates"], kind="stable"
+    shown = out["replanned_effect"].where(out["verified"].astype(bool), out["dual"])
+    # ranked within each stage (its own unit), verified figures first, by the figure shown
+    out = out.assign(_o=order, _v=~out["verified"].astype(bool), _a=-shown.abs()).sort_values(
+        ["_o", "_v", "_a", "constraint", "coordinates"], kind="stable"
     )
-    return out.drop(columns=["_o", "_a"]).reset_index(drop=True)
+    return out.drop(columns=["_o", "_v", "_a"]).reset_index(drop=True)
 
 
 def _best_expansion(

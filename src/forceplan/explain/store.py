@@ -7,7 +7,7 @@ import logging
 import pandas as pd
 
 from forceplan.domain.scenario import Scenario
-from forceplan.explain.tables import EXPLAIN_TABLES, binding_tables, formation_tables
+from forceplan.explain.tables import EXPLAIN_TABLES, binding_tables, formation_tables_and_note
 from forceplan.io.atomic import atomic_file
 from forceplan.io.run_folder import PLAN_DIR, RunFolder
 
@@ -31,7 +31,12 @@ def read_table(path: object) -> pd.DataFrame:
 
 
 def load_or_compute(
-    run: RunFolder, scenario: Scenario, *, write: bool = True, refresh: bool = False
+    run: RunFolder,
+    scenario: Scenario,
+    *,
+    write: bool = True,
+    refresh: bool = False,
+    notes: list[str] | None = None,
 ) -> tuple[dict[str, pd.DataFrame], list[str]]:
     """The explanation tables of *run*: read from ``plan/`` or computed (and saved).
 
@@ -45,6 +50,8 @@ def load_or_compute(
         Save computed tables in ``RUNDIR/plan`` (each file atomically).
     refresh
         Recompute even the tables the run already has.
+    notes
+        If given, receives notes on what was computed (e.g. an LP-rounded allocation).
 
     Returns
     -------
@@ -60,7 +67,10 @@ def load_or_compute(
                 out[name] = read_table(path)
     computed: list[str] = []
     if any(n not in out for n in FORMATION_TABLES):
-        out.update(formation_tables(scenario, run.tables["stock"]))
+        tables, note = formation_tables_and_note(scenario, run.tables["stock"])
+        out.update(tables)
+        if note and notes is not None:
+            notes.append(note)
         computed += list(FORMATION_TABLES)
     if "binding" not in out:
         mode = (run.summary.get("options") or {}).get("mode")

@@ -60,13 +60,23 @@ def formation_tables(
     options
         Settings of the formation allocation.
     """
+    return formation_tables_and_note(scenario, stock, options)[0]
+
+
+def formation_tables_and_note(
+    scenario: Scenario,
+    stock: pd.DataFrame,
+    options: AllocationOptions | None = None,
+) -> tuple[dict[str, pd.DataFrame], str]:
+    """:func:`formation_tables` and the allocation's note ("" or why it is LP-rounded)."""
     alloc = allocate(scenario, stock, options)
     levels = formation_levels(scenario, alloc.assignment, alloc.gaps)
-    return {
+    tables = {
         "formations": alloc.assignment,
         "formation_gaps": alloc.gaps,
         "formation_levels": levels,
     }
+    return tables, alloc.message
 
 
 def binding_tables(
@@ -140,6 +150,64 @@ def explain_tables(
     clock.update({"formations": t1 - t0, "binding": t2 - t1})
     log.info("explanation tables in %.2fs", t2 - t0)
     return {name: out[name] for name in EXPLAIN_TABLES}
+
+
+def explain_plan_safely(
+    plan: Plan, timings: dict[str, float] | None = None
+) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """The explanation tables that could be computed, and notes on what is missing and why.
+
+    No failure here may cost the solved plan: each step (the formation allocation and
+    levels; the shadow prices) runs on its own, and a step that fails leaves its tables
+    out with a note naming them and the error, instead of raising.
+
+    Parameters
+    ----------
+    plan
+        A plan with tables.
+    timings
+        If given, receives seconds per step (``formations``, ``binding``).
+
+    Returns
+    -------
+    tuple
+        Table name -> DataFrame (those computed), and notes for the summary message.
+    """
+    clock = timings if timings is not None else {}
+    out: dict[str, pd.DataFrame] = {}
+    notes: list[str] = []
+    mode = plan.options.get("mode") if plan.options else None
+    t0 = time.perf_counter()
+    try:
+        tables, note = formation_tables_and_note(plan.scenario, plan.tables["stock"])
+        out.update(tables)
+        if note:
+            notes.append(note)
+    except Exception as exc:
+        log.exception("formation allocation failed")
+        notes.append(
+            "plan/formations.csv, formation_gaps.csv and formation_levels.csv are missing: the "
+            f"formation allocation failed ({type(exc).__name__}: {exc}); run `forceplan explain "
+            "RUNDIR` to retry"
+        )
+    t1 = time.perf_counter()
+    try:
+        out.update(
+            binding_tables(
+                plan.scenario,
+                plan.tables,
+                solved_model=plan.model,
+                mode=str(mode) if mode else None,
+            )
+        )
+    except Exception as exc:
+        log.exception("pricing failed")
+        notes.append(
+            f"plan/binding.csv is missing: pricing what binds failed ({type(exc).__name__}: "
+            f"{exc}); run `forceplan explain RUNDIR` to retry"
+        )
+    clock.update({"formations": t1 - t0, "binding": time.perf_counter() - t1})
+    return {name: out[name] for name in EXPLAIN_TABLES if name in out}, notes
 
 
 def explain_plan(plan: Plan) -> dict[str, pd.DataFrame]:

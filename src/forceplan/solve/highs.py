@@ -71,7 +71,8 @@ class SolveOptions:
     solver
         ``highs`` (default; driven through highspy) or any solver linopy drives.
     time_limit
-        Seconds for the whole solve, every stage included (``None``: no limit).
+        Wall-clock seconds for the whole solve, every stage included (``None``: no
+        limit). On a loaded machine the solver gets less CPU than this.
     gap
         Relative MIP gap at which a stage stops.
     threads
@@ -81,6 +82,9 @@ class SolveOptions:
     direct
         Drive HiGHS through highspy (live progress, clean Ctrl-C); ``False``
         sends it through linopy's generic path like any other solver.
+    stage_hold
+        Relative allowance on the bound that holds an earlier lexicographic
+        stage's optimum (the header's ``solver.stage_hold``).
     """
 
     solver: str = "highs"
@@ -89,6 +93,7 @@ class SolveOptions:
     threads: int | None = None
     mode: str = "lexicographic"
     direct: bool = True
+    stage_hold: float = 1e-9
 
     def as_dict(self) -> dict[str, object]:
         """The options as a plain dict (for summaries)."""
@@ -98,6 +103,7 @@ class SolveOptions:
             "gap": self.gap,
             "threads": self.threads,
             "mode": self.mode,
+            "stage_hold": self.stage_hold,
         }
 
 

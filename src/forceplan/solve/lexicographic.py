@@ -36,7 +36,8 @@ from forceplan.solve.progress import Phase, ProgressCallback
 log = logging.getLogger(__name__)
 
 REL_TOL = 1e-9
-"""Relative tolerance on the bound that holds a stage's optimum.
+"""Default relative tolerance on the bound that holds a stage's optimum (the header's
+``solver.stage_hold``).
 
 No absolute allowance: a stage that reached 0 shortfall holds it at 0 (an
 absolute allowance would let the cost stage buy savings with tiny shortfalls
@@ -115,7 +116,13 @@ def _record_bound(bundle: ModelBundle, stage: Stage, upper: float) -> None:
     m.add_constraints(expr <= upper, name=f"objective-bound_{stage.name}")
 
 
-def _hold(bundle: ModelBundle, backend: Backend, stage: Stage, values: np.ndarray) -> None:
+def _hold(
+    bundle: ModelBundle,
+    backend: Backend,
+    stage: Stage,
+    values: np.ndarray,
+    rel_tol: float = REL_TOL,
+) -> None:
     """Hold a stage's optimum in the later stages.
 
     A stage that reached 0 with only non-negative variables and positive
@@ -131,7 +138,7 @@ def _hold(bundle: ModelBundle, backend: Backend, stage: Stage, values: np.ndarra
         _record_bound(bundle, stage, 0.0)
         backend.fix_zero(labels)
         return
-    upper = achieved + REL_TOL * abs(achieved)
+    upper = achieved + rel_tol * abs(achieved)
     _record_bound(bundle, stage, upper)
     backend.add_bound(stage, upper)
 
@@ -153,8 +160,12 @@ def run_stages(
     stage_list: list[Stage],
     time_limit: float | None,
     progress: ProgressCallback | None = None,
+    stage_hold: float = REL_TOL,
 ) -> SolveResult:
-    """Run *stage_list* on *backend* (see the module docstring for what each end means)."""
+    """Run *stage_list* on *backend* (see the module docstring for what each end means).
+
+    *time_limit* is wall-clock seconds for all stages; *stage_hold* the relative allowance
+    on each bound that holds an earlier stage's optimum."""
     start = time.perf_counter()
     ran: list[tuple[str, StageOutcome]] = []
     solver = {"name": backend.name, "version": backend.version}
@@ -183,7 +194,7 @@ def run_stages(
             last_gap = out.gap
             values = backend.values()
             if i < len(stage_list) - 1 and values is not None:
-                _hold(bundle, backend, stage, values)
+                _hold(bundle, backend, stage, values, stage_hold)
             continue
         if out.status == "time_limit":
             if out.has_solution:
@@ -258,4 +269,11 @@ def solve_model(
     """
     options = options or SolveOptions()
     backend = make_backend(bundle, options)
-    return run_stages(bundle, backend, stages(bundle, options.mode), options.time_limit, progress)
+    return run_stages(
+        bundle,
+        backend,
+        stages(bundle, options.mode),
+        options.time_limit,
+        progress,
+        options.stage_hold,
+    )
