@@ -21,7 +21,7 @@ HELD: dict[str, tuple[str, str]] = {
     "validate": ("forceplan.io.load", "check_source"),
     "build": ("forceplan.api", "build_model"),
     "solve": ("forceplan.api", "solve_model"),
-    "explain": ("forceplan.explain", "explain_plan"),
+    "explain": ("forceplan.explain.tables", "explain_plan_safely"),
     "write": ("forceplan.io.run_folder", "_write_workbook"),  # inside the temporary folder
     "report": ("forceplan.report", "write_report"),  # after the run folder is in place
 }

@@ -13,13 +13,14 @@ from forceplan.explain.replan import replan_effects
 from tests.explain.test_duals import tiny
 
 FLOOR = [{"kind": "capability", "role": "artillery", "period": 2026, "minimum": 20}]
+REACHABLE = [{"kind": "capability", "role": "artillery", "period": 2026, "minimum": 8}]
 
 
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
-        # interoperability stage: budget 0.5 points per M, line capacity 1.5 points per unit
-        ({}, {"budget-limit": 0.5, "line-capacity": 1.5}),
+        # cost stage (floor 8 = 4 units met): one more unit of line capacity saves 4 - 1 = 3 M
+        ({"requirements": REACHABLE}, {"line-capacity": 3.0}),
         # shortfall stage (floor 20, 8 reachable): budget 0.025, line 0.075, floor -0.05
         (
             {"requirements": FLOOR},
@@ -46,9 +47,9 @@ def test_the_top_figures_of_each_stage_hold_when_re_planned(
 
 
 def test_texts_state_the_measured_effect() -> None:
-    binding = explain_plan(forceplan.plan(tiny()))["binding"]
+    binding = explain_plan(forceplan.plan(tiny(requirements=REACHABLE)))["binding"]
     line = binding[binding["constraint"] == "line-capacity"].iloc[0]
-    assert "adds 1.5 interoperable capability points" in line["text"]
+    assert "saves 3 USD million" in line["text"]
     assert "not verified" not in line["text"]
 
 
