@@ -57,6 +57,19 @@ def _num(frame: pd.DataFrame, column: str, default: float) -> np.ndarray:
     return np.where(np.isnan(values), default, values)
 
 
+def _whole_lots(rows: pd.DataFrame, whole_eq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For source or line rows: whether the item is whole-unit equipment, and its lot size.
+
+    Munitions and divisible types are never whole (lot 1); ``lot_size`` counts only for
+    whole-unit equipment (at least 1).
+    """
+    is_eq = rows["is_equipment"].to_numpy(dtype=bool)
+    pos = np.clip(rows["item_pos"].to_numpy(), 0, max(len(whole_eq) - 1, 0))
+    whole = is_eq & (whole_eq[pos] if len(whole_eq) else np.zeros(len(rows), dtype=bool))
+    lot = np.where(whole, np.maximum(_num(rows, "lot_size", 1.0), 1.0), 1.0)
+    return whole, lot
+
+
 def _index(values: Iterable[Any], name: str) -> pd.Index:
     return pd.Index([str(v) for v in values], name=name, dtype=object)
 
@@ -302,17 +315,7 @@ def model_data(scenario: Scenario) -> ModelData:
     )
     src["lead"] = src["lead_time"].to_numpy(dtype=np.int64)
     whole_eq = eq["whole"].to_numpy(dtype=bool)
-    src["whole"] = (
-        src["is_equipment"].to_numpy()
-        & np.where(
-            src["is_equipment"].to_numpy(),
-            whole_eq[np.clip(src["item_pos"].to_numpy(), 0, max(E - 1, 0))],
-            False,
-        )
-        if E
-        else np.zeros(len(src), dtype=bool)
-    )
-    src["lot"] = np.where(src["whole"], np.maximum(_num(src, "lot_size", 1.0), 1.0), 1.0)
+    src["whole"], src["lot"] = _whole_lots(src, whole_eq)
     first = _period_positions(src["first_period"], periods, 0)
     last = _period_positions(src["last_period"], periods, T - 1)
     src_active = (
@@ -334,17 +337,7 @@ def model_data(scenario: Scenario) -> ModelData:
         _positions(ln["product"], munitions),
     )
     ln["first_t"] = _period_positions(ln["first_period"], periods, 0)
-    ln["whole"] = (
-        ln["is_equipment"].to_numpy()
-        & np.where(
-            ln["is_equipment"].to_numpy(),
-            whole_eq[np.clip(ln["item_pos"].to_numpy(), 0, max(E - 1, 0))],
-            False,
-        )
-        if E
-        else np.zeros(len(ln), dtype=bool)
-    )
-    ln["lot"] = np.where(ln["whole"], np.maximum(_num(ln, "lot_size", 1.0), 1.0), 1.0)
+    ln["whole"], ln["lot"] = _whole_lots(ln, whole_eq)
     ln["domestic"] = (ln["country"].astype(str) == header.country) & (header.country != "")
     ln["exp_lead"] = ln["expansion_lead_time"].to_numpy(dtype=np.int64)
     ln["expandable"] = (
