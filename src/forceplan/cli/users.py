@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -59,12 +60,10 @@ def add(
     sys.exit(EXIT_OK)
 
 
-@users_app.command("token")
-@command
-def token(name: Annotated[str, typer.Argument(metavar="NAME", help="User name.")]) -> None:
-    """Issue another API token for a user and print it once."""
+def _on_user(name: str, act: Callable[[Any, Any], Any]) -> Any:
+    """Run ``act(session, user)`` for the user *name* in one archive session (exit 1 if unknown)."""
     from forceplan.archive.db import Database
-    from forceplan.archive.store import audit, issue_token, user_by_name
+    from forceplan.archive.store import user_by_name
 
     db = Database()
     try:
@@ -72,11 +71,23 @@ def token(name: Annotated[str, typer.Argument(metavar="NAME", help="User name.")
             user = user_by_name(session, name)
             if user is None:
                 _fail(f"no user called {name!r}. Fix: `forceplan users list` shows them.")
-                return
-            new = issue_token(session, user, label="issued by forceplan users token")
-            audit(session, None, "token.issue", f"user:{user.id}")
+            return act(session, user)
     finally:
         db.dispose()
+
+
+@users_app.command("token")
+@command
+def token(name: Annotated[str, typer.Argument(metavar="NAME", help="User name.")]) -> None:
+    """Issue another API token for a user and print it once."""
+    from forceplan.archive.store import audit, issue_token
+
+    def act(session: Any, user: Any) -> str:
+        new = issue_token(session, user, label="issued by forceplan users token")
+        audit(session, None, "token.issue", f"user:{user.id}")
+        return str(new)
+
+    new = _on_user(name, act)
     console.print(f"token: {new}", markup=False, soft_wrap=True)
     console.print("The token is shown only this once: keep it safe.", markup=False)
     sys.exit(EXIT_OK)
@@ -86,20 +97,14 @@ def token(name: Annotated[str, typer.Argument(metavar="NAME", help="User name.")
 @command
 def revoke(name: Annotated[str, typer.Argument(metavar="NAME", help="User name.")]) -> None:
     """Revoke every token of a user (they get 401 from then on)."""
-    from forceplan.archive.db import Database
-    from forceplan.archive.store import audit, revoke_tokens, user_by_name
+    from forceplan.archive.store import audit, revoke_tokens
 
-    db = Database()
-    try:
-        with db.session() as session:
-            user = user_by_name(session, name)
-            if user is None:
-                _fail(f"no user called {name!r}. Fix: `forceplan users list` shows them.")
-                return
-            n = revoke_tokens(session, user)
-            audit(session, None, "token.revoke", f"user:{user.id}", detail={"revoked": n})
-    finally:
-        db.dispose()
+    def act(session: Any, user: Any) -> int:
+        n = revoke_tokens(session, user)
+        audit(session, None, "token.revoke", f"user:{user.id}", detail={"revoked": n})
+        return int(n)
+
+    n = _on_user(name, act)
     console.print(f"revoked {n} token(s) of {name}", markup=False)
     sys.exit(EXIT_OK)
 

@@ -97,9 +97,9 @@ def add(b: ModelBundle) -> None:
     reserve_short = b.variables("ammo-reserve_shortfall", coords, mask=wants)
     rs = labels_of(reserve_short)
     rows = Terms(*coords).add((m, t), lab).add((m, t), rs)
-    rows.extend(_scaled(consumption, -share))
+    rows.extend(consumption.scaled(-share))
     b.constraints("ammo-reserve", rows, ">=", floor, mask=wants)
-    b.flows["ammo_reserve_floor"] = Terms(*coords).extend(_scaled(consumption, share))
+    b.flows["ammo_reserve_floor"] = consumption.scaled(share)
     weight = settings.munition_reserve_weight / scale
     b.shortfall_scales["ammo-reserve_shortfall"] = scale / settings.munition_reserve_weight
     b.objective_part("shortfall").add((), rs, weight)
@@ -133,11 +133,3 @@ def _alternatives(b: ModelBundle, rows: np.ndarray, lv: np.ndarray, consumption:
     mix.add((np.arange(len(mixes))[:, None], mt), lv[e_of_mix], np.where(needed, -1.0, 0.0))
     b.constraints("ammo-mix", mix, "=", 0.0, mask=needed)
     b.flows["ammo_fire"] = Terms(fire_ids, d.periods).add((f, t), fl)
-
-
-def _scaled(terms: Terms, factor: np.ndarray) -> Terms:
-    """*terms* with each row's coefficients multiplied by *factor* (same grid)."""
-    rows, labels, coeffs = terms.arrays()
-    return Terms(*terms.coords).add(
-        np.unravel_index(rows, terms.shape), labels, coeffs * factor.reshape(-1)[rows]
-    )

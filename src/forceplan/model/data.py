@@ -301,8 +301,9 @@ def model_data(scenario: Scenario) -> ModelData:
     dn["is_equipment"] = dn["item"].isin(equipment)
     dn["soft"] = _yes(dn, "soft_minimum", False)
     opening_stock = _num(dn, "stock", 0.0)
+    stated_max = _num(dn, "maximum", np.nan)
     dn["cap"] = np.maximum(
-        np.where(np.isnan(_num(dn, "maximum", np.nan)), opening_stock, _num(dn, "maximum", 0.0)),
+        np.where(np.isnan(stated_max), opening_stock, stated_max),
         np.maximum(opening_stock, _num(dn, "minimum", 0.0)),
     )
 

@@ -69,18 +69,12 @@ def _share(b: ModelBundle, country: str) -> None:
     b.flows["acquisition_spend"] = spend
     short = b.variables("industry-share_shortfall", (d.periods,), mask=wanted)
     tt = np.arange(d.T)
-    row = Terms(d.periods).extend(domestic).extend(_times(spend, -share))
+    row = Terms(d.periods).extend(domestic).extend(spend.scaled(-share))
     row.add((tt,), labels_of(short))
     b.constraints("industry-share", row, ">=", 0.0, mask=wanted)
     scale = np.maximum(share * d.amount.sum(axis=0), 1.0)
     b.shortfall_scales["industry-share_shortfall"] = scale
     b.objective_part("shortfall").add((), labels_of(short), 1.0 / scale)
-
-
-def _times(terms: Terms, factor: np.ndarray) -> Terms:
-    """*terms* (over periods) with row t's coefficients multiplied by factor[t]."""
-    rows, labels, coeffs = terms.arrays()
-    return Terms(*terms.coords).add((rows,), labels, coeffs * factor[rows])
 
 
 def capacity_targets(b: ModelBundle) -> tuple[pd.Index, np.ndarray]:

@@ -32,6 +32,7 @@ import pandas as pd
 
 from forceplan.model.build import ModelBundle
 from forceplan.model.data import category_id
+from forceplan.model.diversity import big_m
 from forceplan.model.terms import Terms, grid, labels_of
 
 HANDLING = 1e-6
@@ -42,8 +43,7 @@ moves no unit without a reason."""
 
 def possible(b: ModelBundle) -> np.ndarray:
     """(E, T): where a type can have units at all (opening stock or some inflow by then)."""
-    d = b.data
-    return np.asarray(d.s0[:, None] + np.cumsum(d.max_inflow, axis=1) > 1e-9)
+    return np.asarray(big_m(b) > 1e-9)
 
 
 def expiry_possible(b: ModelBundle) -> np.ndarray:

@@ -122,6 +122,14 @@ class Terms:
             self._coeffs.append(coeffs * coeff)
         return self
 
+    def scaled(self, factor: np.ndarray) -> Terms:
+        """A copy whose row r has its coefficients multiplied by ``factor`` (over the grid)."""
+        rows, labels, coeffs = self.arrays()
+        flat = np.broadcast_to(np.asarray(factor, dtype=float), self.shape).reshape(-1)
+        return Terms(*self.coords).add(
+            np.unravel_index(rows, self.shape), labels, coeffs * flat[rows]
+        )
+
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Flat row positions, labels and coefficients of every term."""
         if not self._rows:
