@@ -24,7 +24,8 @@ Checked:
   target; training pipeline capacity;
 - reserve: its balance, units back in service after their reactivation time; no early
   retirement where the scenario does not allow it; end-of-life exits no more than the units
-  whose life ends; units in service and in reserve within their service life;
+  whose life ends; units in service and in reserve within their service life (an upgrade
+  keeps its hull's remaining life unless its path says extends_life yes);
 - whole units: no fractional quantity of a whole-unit type; deliveries in whole lots; losses
   within half a unit of rate x stock;
 - donors: the minimum is a red line (every period without replenish_by, from it with one)
@@ -490,16 +491,28 @@ def check_stock_flow(d: Data) -> list[str]:
     rem = _num(inv, "remaining_life", np.nan)
     rem = rem.fillna(inv["equipment"].map(dict(zip(ids, life, strict=True)))).to_numpy()
     qty0 = (_num(inv, "quantity", 0.0) * _num(inv, "serviceable", 1.0)).to_numpy()
-    entered = (arrivals + up_in.to_numpy()).to_numpy()
+    # opening units of each type within their life, per period
+    alive_tab = np.array(
+        [
+            pd.Series(qty0 * (rem > t_idx * d.length))
+            .groupby(inv["equipment"].to_numpy())
+            .sum()
+            .reindex(ids)
+            .fillna(0.0)
+            .to_numpy()
+            for t_idx in range(len(d.labels))
+        ]
+    ).T
+    # upgrades without extends_life yes keep the hull's life: hulls come in proportion from
+    # the from-type's opening units still within life when the upgrade starts
+    hull_cap, hull_end, kept_in = _kept_hulls(d, ids, alive_tab)
+    entered = (arrivals + up_in.to_numpy()).to_numpy() - kept_in
     in_service_or_reserve = stock + held
     for t_idx, p in enumerate(d.labels):
-        alive_rows = (
-            pd.Series(qty0 * (rem > t_idx * d.length)).groupby(inv["equipment"].to_numpy()).sum()
-        )
-        alive0 = alive_rows.reindex(ids).fillna(0.0).to_numpy()
+        alive0 = alive_tab[:, t_idx]
         ages = (t_idx - np.arange(t_idx + 1)) * d.length  # age of arrivals in tau <= t
         recent = (entered[:, : t_idx + 1] * (ages[None, :] < life[:, None])).sum(axis=1)
-        cap = alive0 + recent
+        cap = alive0 + recent + hull_cap[:, t_idx]
         over = in_service_or_reserve[p].to_numpy() - cap > _tol(cap)
         for k in np.nonzero(over)[0]:
             out.append(
@@ -515,7 +528,7 @@ def check_stock_flow(d: Data) -> list[str]:
             .fillna(0.0)
             .to_numpy()
         )
-        ending = alive_prev - alive0
+        ending = alive_prev - alive0 + hull_end[:, t_idx]
         born = t_idx - np.ceil(life / d.length).astype(int)
         for k in range(len(ids)):
             if born[k] >= 0:
@@ -527,6 +540,44 @@ def check_stock_flow(d: Data) -> list[str]:
                 f"but only {_fmt(ending[k])} reach it"
             )
     return out
+
+
+def _kept_hulls(
+    d: Data, ids: list[str], alive: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Upgraded units that keep their hull's remaining life, per to-type and period.
+
+    Returns (still within life, reaching the end of life, arrived) arrays (type, period).
+    An upgrade row keeps the hull's life unless its path says extends_life yes, and only
+    when some of the from-type's opening units are within life in the start period; the
+    share still within life in period t is alive[from, t] / alive[from, start]; those past
+    their life on return end it in the return period.
+    """
+    n, T = len(ids), len(d.labels)
+    cap, end, arrived = np.zeros((n, T)), np.zeros((n, T)), np.zeros((n, T))
+    up = d.plan["upgrades"]
+    if not len(up):
+        return cap, end, arrived
+    paths = d.scenario["upgrades"]
+    extends = dict(zip(paths["id"], _yes(paths, "extends_life", False), strict=True))
+    pos = {e: i for i, e in enumerate(ids)}
+    for row in up.itertuples(index=False):
+        if extends.get(row.upgrade, False) or row.period_started not in d.labels:
+            continue
+        t0, t1 = d.labels.index(row.period_started), d.labels.index(row.period_completed)
+        if t1 <= t0 and row.period_completed != row.period_started:
+            continue
+        f, e = pos[row.from_equipment], pos[row.to_equipment]
+        if alive[f, t0] <= 1e-9:
+            continue
+        share = np.clip(alive[f] / alive[f, t0], 0.0, 1.0)
+        share[:t0] = 0.0
+        arrived[e, t1] += row.quantity
+        cap[e, t1:] += row.quantity * share[t1:]
+        before = np.concatenate([[1.0], share[:-1]])
+        before[t1] = 1.0
+        end[e, t1:] += row.quantity * (before[t1:] - share[t1:])
+    return cap, end, arrived
 
 
 def check_whole_units(d: Data) -> list[str]:

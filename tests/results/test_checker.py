@@ -346,3 +346,22 @@ def test_catches_a_broken_credible_plan_rule(
 ) -> None:
     found = _tampered(rules_run, tmp_path, edit)
     assert any(v.startswith(expected) or expected in v for v in found), (what, found)
+
+
+def test_checks_the_hull_life_an_upgrade_keeps(tmp_path: Path) -> None:
+    # The rebuild (extends_life yes) keeps 10 upgraded D-20M in service to 2029. The checker
+    # passes it; told that the upgrade keeps the hulls' two remaining years (extends_life
+    # no), it finds the D-20M beyond their life from 2028.
+    from tests.model.test_upgrades import _hull_scenario
+
+    run = _run(_hull_scenario("yes"), tmp_path / "run")
+    assert check_run(run) == []
+    path = run / "scenario" / "upgrades.csv"
+    ups = pd.read_csv(path, dtype=str, keep_default_na=False)
+    ups["extends_life"] = "no"
+    ups.to_csv(path, index=False)
+    problems = check_run(run)
+    assert any(p.startswith("service-life: d20m in 2028") for p in problems), problems
+    assert any(p.startswith("service-life: d20m in 2029") for p in problems), problems
+    assert not any("in 2027" in p for p in problems), problems
+    assert check_run(_run(_hull_scenario("no"), tmp_path / "kept")) == []

@@ -54,7 +54,8 @@ def expiry_possible(b: ModelBundle) -> np.ndarray:
     k = d.eq["life_periods"].to_numpy()[:, None]
     alive_before = np.concatenate([d.s0[:, None], d.alive0[:, :-1]], axis=1)
     opening_drop = alive_before - d.alive0 > 1e-9
-    return np.asarray(opening_drop | ((t >= k) & possible(b)), dtype=bool)
+    hulls_end = b.flow("upgrade_life_end", d.equipment, d.periods).has_terms()
+    return np.asarray(opening_drop | hulls_end | ((t >= k) & possible(b)), dtype=bool)
 
 
 def add(b: ModelBundle) -> None:

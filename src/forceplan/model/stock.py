@@ -26,12 +26,13 @@ Constraints
     rate[t] x stock[t-1] - h <= loss[t] <= rate[t] x stock[t-1] + h, h = 0.5 for
     whole-unit types and 0 otherwise;
     ``stock-inflow_to_date[equipment, period]``: inflow_to_date[t] =
-    inflow_to_date[t-1] + arrivals[t] + upgrade_in[t];
+    inflow_to_date[t-1] + arrivals[t] + upgrade_in_fresh[t];
     ``stock-service_life[equipment, period]``: stock[t] + reserve[t] <= alive0[t]
-    + inflow_to_date[t] - inflow_to_date[t - k], k = ceil(service_life / L);
+    + inflow_to_date[t] - inflow_to_date[t - k] + upgrade_life[t], k = ceil(service_life / L);
     ``stock-expire_cohort[equipment, period]``: expire[t] + reserve_expire[t] <=
-    (alive0[t-1] - alive0[t]) + arrivals[t-k] + upgrade_in[t-k]: only the units
-    whose life ends in t may leave through the end of life.
+    (alive0[t-1] - alive0[t]) + arrivals[t-k] + upgrade_in_fresh[t-k] + upgrade_life_end[t]:
+    only the units whose life ends in t may leave through the end of life (upgraded hulls
+    that keep their life: see the upgrades family).
 Flows registered
     ``losses``; ``cost``: operating_cost x L x stock and disposal_cost x retire in
     category ``operation:``.
@@ -99,6 +100,8 @@ def add(b: ModelBundle) -> None:
 
     arrivals = b.flow("arrivals", *coords)
     upgrade_in = b.flow("upgrade_in", *coords)
+    fresh_in = b.flow("upgrade_in_fresh", *coords)  # upgrades that start a full life
+    kept_life = b.flow("upgrade_life", *coords)  # upgraded hulls still within their life
     balance = Terms(*coords).add((e, t), lv).add((e, t + 1), lv, -1.0).add((e, t), ls)
     balance.extend(arrivals, -1.0).extend(upgrade_in, -1.0)
     balance.extend(b.flow("from_reserve", *coords), -1.0)
@@ -114,7 +117,8 @@ def add(b: ModelBundle) -> None:
         b.whole(expire, "stock-expire_units", whole)
         balance.add((e, t), ex)
         cohort = Terms(*coords).add((e, t), ex).extend(b.flow("reserve_expire", *coords))
-        cohort.extend(shifted(arrivals, k, T), -1.0).extend(shifted(upgrade_in, k, T), -1.0)
+        cohort.extend(shifted(arrivals, k, T), -1.0).extend(shifted(fresh_in, k, T), -1.0)
+        cohort.extend(b.flow("upgrade_life_end", *coords), -1.0)
         alive_before = np.concatenate([d.s0[:, None], d.alive0[:, :-1]], axis=1)
         b.constraints(
             "stock-expire_cohort", cohort, "<=", np.maximum(alive_before - d.alive0, 0.0), mask=ends
@@ -125,6 +129,9 @@ def add(b: ModelBundle) -> None:
 
     kk = k[:, None]
     binds = np.asarray((t >= kk) | (d.alive0 < d.s0[:, None] - 1e-9), dtype=bool)
+    # upgraded hulls that keep their life: from their first return on
+    hulls = kept_life.has_terms() | b.flow("upgrade_life_end", *coords).has_terms()
+    binds |= np.maximum.accumulate(hulls, axis=1)
     needs: np.ndarray = np.asarray(binds.any(axis=1), dtype=bool)
     if needs.any():
         to_date = b.variables(
@@ -132,10 +139,10 @@ def add(b: ModelBundle) -> None:
         )
         td = labels_of(to_date)
         running = Terms(*coords).add((e, t), td).add((e, t + 1), td, -1.0)
-        running.extend(arrivals, -1.0).extend(upgrade_in, -1.0)
+        running.extend(arrivals, -1.0).extend(fresh_in, -1.0)
         b.constraints("stock-inflow_to_date", running, "=", 0.0, mask=needs[:, None])
         life = Terms(*coords).add((e, t), lv).add((e, t), td, -1.0).add((e, t + kk), td, 1.0)
-        life.extend(b.flow("reserve_held", *coords))
+        life.extend(b.flow("reserve_held", *coords)).extend(kept_life, -1.0)
         b.constraints("stock-service_life", life, "<=", d.alive0, mask=binds)
 
     op_cat = d.categories.get_indexer(pd.Index([category_id("operation", "")]))[0]
