@@ -26,6 +26,10 @@ Checked:
   retirement where the scenario does not allow it; end-of-life exits no more than the units
   whose life ends; units in service and in reserve within their service life (an upgrade
   keeps its hull's remaining life unless its path says extends_life yes);
+- consumables (drones expended in use): never stock in service, no attrition; stockpile
+  balance (opening inventory + deliveries - used); used + shortfall = the demand at the
+  period's intensity, every gap listed; the units used count for capability and the
+  interoperability index;
 - whole units: no fractional quantity of a whole-unit type; deliveries in whole lots; losses
   within half a unit of rate x stock;
 - donors: the minimum is a red line (every period without replenish_by, from it with one)
@@ -79,6 +83,16 @@ SCENARIO_TABLES = (
 
 PLAN_COLUMNS: dict[str, list[str]] = {
     "stock": ["period", "equipment", "quantity"],
+    "consumables": [
+        "period",
+        "equipment",
+        "opening",
+        "supply",
+        "demand",
+        "used",
+        "closing",
+        "shortfall",
+    ],
     "deliveries": ["period_ordered", "period_delivered", "equipment", "source", "quantity", "cost"],
     "retirements": ["period", "equipment", "quantity"],
     "losses": ["period", "equipment", "quantity"],
@@ -320,6 +334,82 @@ def _stock(d: Data) -> pd.DataFrame:
     return _grid(d, d.plan["stock"], "equipment", ids)
 
 
+def _consumable(d: Data) -> np.ndarray:
+    """Per equipment row: whether the type is consumable (expended, never in service)."""
+    return _yes(d.scenario["equipment"], "consumable", False).to_numpy()
+
+
+def _used(d: Data) -> pd.DataFrame:
+    """Consumable units used per type and period (0 for other types)."""
+    ids = d.scenario["equipment"]["id"].tolist()
+    return _grid(d, d.plan["consumables"], "equipment", ids, value="used")
+
+
+def _counted(d: Data) -> pd.DataFrame:
+    """What counts for capability and interoperability: stock in service, plus consumables used."""
+    return _stock(d) + _used(d)
+
+
+def check_consumables(d: Data) -> list[str]:
+    """Consumables: never in service; stockpile balance; used within demand, the rest short."""
+    out: list[str] = []
+    eq = d.scenario["equipment"]
+    cons = _consumable(d)
+    ids = eq["id"].tolist()
+    in_service = set(d.plan["stock"]["equipment"]) & set(eq["id"][cons])
+    if in_service:
+        out.append(f"consumables: {sorted(in_service)} appear as stock in service")
+    table = d.plan["consumables"]
+    if not cons.any():
+        if len(table):
+            out.append("consumables: rows for types that are not consumable")
+        return out
+    inv = d.scenario["inventory"]
+    s0 = (
+        (_num(inv, "quantity", 0.0) * _num(inv, "serviceable", 1.0))
+        .groupby(inv["equipment"].to_numpy())
+        .sum()
+    )
+    closing = _grid(d, table, "equipment", ids, value="closing")
+    used = _grid(d, table, "equipment", ids, value="used")
+    short = _grid(d, table, "equipment", ids, value="shortfall")
+    arrivals = _grid(d, d.plan["deliveries"], "equipment", ids, period="period_delivered")
+    keep = eq["id"][cons].tolist()
+    prev = _shift(closing, s0)
+    out += _mismatch(
+        "consumable-balance",
+        closing.loc[keep],
+        (prev + arrivals - used).loc[keep],
+        "closing stockpile",
+    )
+    levels = {i: f"demand_{i}" for i in ("peace", "low", "medium", "high")}
+    demand = pd.DataFrame(
+        {p: _num(eq, levels[d.intensity[p]], 0.0).to_numpy() for p in d.labels},
+        index=closing.index,
+    )
+    for name, frame in (("closing", closing), ("used", used), ("shortfall", short)):
+        neg = frame.loc[keep] < -_tol(0)
+        for k, p in zip(*np.nonzero(neg.to_numpy()), strict=True):
+            out.append(f"consumables: {name} of {keep[k]} in {d.labels[p]} is negative")
+    out += _mismatch(
+        "consumable-demand", (used + short).loc[keep], demand.loc[keep], "used + shortfall"
+    )
+    for e in keep:
+        for p in d.labels:
+            gap = float(demand.at[e, p] - used.at[e, p])
+            if gap > _tol(demand.at[e, p]):
+                out += _require_shortfall(
+                    d,
+                    "consumable-demand",
+                    ("consumable-demand",),
+                    [e],
+                    p,
+                    gap,
+                    f"{e} used in {p} below its demand",
+                )
+    return out
+
+
 def _source_table(d: Data) -> pd.DataFrame:
     s = d.scenario["sources"].copy()
     s["quantity_n"] = _num(s, "quantity", 0.0)
@@ -430,7 +520,8 @@ def check_stock_flow(d: Data) -> list[str]:
         - stored
         + back
     )
-    out += _mismatch("stock-flow", stock, expected, "closing stock")
+    service = ~_consumable(d)  # consumables: check_consumables
+    out += _mismatch("stock-flow", stock[service], expected[service], "closing stock")
     held = _grid(d, res, "equipment", ids, value="in_reserve")
     held_prev = _shift(held, pd.Series(0.0, index=stock.index))
     out += _mismatch(
@@ -475,6 +566,7 @@ def check_stock_flow(d: Data) -> list[str]:
                 f", more than half a unit from {_fmt(expected_loss.loc[w].iat[k, p])}"
             )
         expected_loss.loc[w] = losses.loc[w]
+    expected_loss[_consumable(d)] = 0.0  # a consumable stockpile is not in service: no attrition
     out += _mismatch("attrition", losses, expected_loss, "losses")
     for name, frame in (("stock", stock), ("retirements", retire), ("losses", losses)):
         neg = frame < -_tol(0)
@@ -1237,7 +1329,7 @@ def check_capability(d: Data) -> list[str]:
     out: list[str] = []
     eq = d.scenario["equipment"]
     value = _num(eq, "combat_value", 0.0).to_numpy()
-    stock = _stock(d)
+    stock = _counted(d)  # consumables count by the units used
     cap = (stock * value[:, None]).groupby(eq["role"].to_numpy()).sum()
     table = d.plan["capability"]
     got = _grid(d, table, "role", cap.index.tolist(), value="capability")
@@ -1308,7 +1400,7 @@ def check_interoperability(d: Data) -> list[str]:
     eq = d.scenario["equipment"]
     value = _num(eq, "combat_value", 0.0).to_numpy()
     score = interop_scores(d).to_numpy()
-    stock = _stock(d)
+    stock = _counted(d)
     weighted = stock * value[:, None]
     total = weighted.sum(axis=0)
     index = (weighted * score[:, None]).sum(axis=0) / total.where(total > 0)
@@ -1430,6 +1522,7 @@ CHECKS = (
     check_force_generation,
     check_war_reserve,
     check_funding_priority,
+    check_consumables,
 )
 
 

@@ -365,9 +365,12 @@ def test_requirements_floors_and_interoperability_targets(s: Scenario) -> None:
     assert set(cap["role"]) == roles
     assert len(cap) == len(roles) * len(s.periods)
     assert (cap["minimum"] > 0).all()
-    # every floor in the first year is below the capability the start force fields
+    # every floor in the first year is below the capability the start force fields: units
+    # in service, and consumables (FPV drones) used at their demand at the first intensity
     eq = s.equipment.set_index("id")
-    start = (_start_stock(s) * eq["combat_value"]).groupby(eq["role"]).sum()
+    consumable = eq["consumable"] == "yes"
+    counted = _start_stock(s).where(~consumable, eq[f"demand_{s.header.intensity[0]}"])
+    start = (counted * eq["combat_value"]).groupby(eq["role"]).sum()
     first = cap[cap["period"] == 2026].set_index("role")["minimum"]
     assert (first < start.reindex(first.index)).all()
     interop = req[req["kind"] == "interoperability"].sort_values("period")

@@ -33,6 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DEST = ROOT / "src" / "forceplan" / "data" / "examples" / "notional"
 
 YEARS = list(range(2026, 2036))
+INTENSITY = ["high"] * 3 + ["medium"] * 3 + ["low"] * 4
+"""War intensity per year (notional)."""
 N = "notional"
 
 # fmt: off
@@ -283,7 +285,7 @@ HEADER: dict[str, Any] = {
     "periods": 10,
     "period_length": 1,
     "currency": "USD million",
-    "intensity": ["high"] * 3 + ["medium"] * 3 + ["low"] * 4,
+    "intensity": INTENSITY,
     "country": "Ukraine",
     "objective": {
         # interoperability is a target trajectory (requirements), not a quantity to maximise
@@ -637,7 +639,7 @@ EQUIPMENT: list[Equip] = [
     ("prc-158", "AN/PRC-158 / AN/PRC-162 manpack", "radio", "c2", "nato", 0.015, 0.059, 0.002,
      0, 1, 15, "l3harris-sdr", src("prc158"), ["sincgars", "stanag-5066-hf"]),
     # --- isr-strike (uas) -------------------------------------------------------------
-    ("fpv-drone", "FPV strike drone (Ukrainian)", "uas", "isr-strike", "national", 0.002, 0.002,
+    ("fpv-drone", "FPV strike drone (Ukrainian)", "uas", "isr-strike", "national", 0.00036, 0.002,
      0, 0, 0, 2, "ua-fpv", src("fpv"), ["ua-national-gcs"]),
     ("ua-recon-uas", "Ukrainian reconnaissance UAS", "uas", "isr-strike", "national", 0.05, 0.15,
      0.01, 2, 4, 5, "ua-recon-uas", N, ["ua-national-gcs"]),
@@ -732,15 +734,15 @@ FORMATION_TYPES: list[tuple[str, int, str, str, list[int], dict[str, int]]] = [
     ("mechanised-brigade", 12, "mech-bde", "Mechanised Brigade", [1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4,
                                                                      5],
      {"armour": 31, "mechanised-infantry": 110, "artillery": 18, "air-defence": 6,
-      "c2": 600, "isr-strike": 6000, "support": 40}),
+      "c2": 600, "isr-strike": 36, "support": 40}),
     ("tank-brigade", 4, "tank-bde", "Tank Brigade", [1, 1, 2, 3],
      {"armour": 93, "mechanised-infantry": 40, "artillery": 18, "air-defence": 6, "c2": 500,
-      "isr-strike": 3000, "support": 60}),
+      "isr-strike": 24, "support": 60}),
     ("air-assault-brigade", 4, "air-assault-bde", "Air Assault Brigade", [1, 2, 2, 3],
      {"armour": 14, "mechanised-infantry": 60, "artillery": 18, "air-defence": 4, "c2": 500,
-      "isr-strike": 5000, "support": 30}),
+      "isr-strike": 30, "support": 30}),
     ("artillery-brigade", 5, "art-bde", "Artillery Brigade", [1, 1, 2, 2, 3],
-     {"artillery": 72, "c2": 300, "isr-strike": 1500, "support": 40}),
+     {"artillery": 72, "c2": 300, "isr-strike": 24, "support": 40}),
     ("rocket-artillery-brigade", 3, "rocket-bde", "Rocket Artillery Brigade", [1, 2, 3],
      {"rocket-artillery": 54, "c2": 150, "support": 30}),
     ("air-defence-regiment", 5, "ad-regt", "Air Defence Regiment", [1, 1, 2, 2, 3],
@@ -750,9 +752,9 @@ FORMATION_TYPES: list[tuple[str, int, str, str, list[int], dict[str, int]]] = [
     ("army-aviation-brigade", 2, "army-avn-bde", "Army Aviation Brigade", [2, 3],
      {"aviation": 24, "c2": 60}),
     ("territorial-defence-brigade", 4, "terr-bde", "Territorial Defence Brigade", [4, 5, 5, 5],
-     {"mechanised-infantry": 20, "artillery": 6, "c2": 300, "isr-strike": 3000, "support": 20}),
+     {"mechanised-infantry": 20, "artillery": 6, "c2": 300, "isr-strike": 24, "support": 20}),
     ("uas-regiment", 2, "uas-regt", "Unmanned Systems Regiment", [1, 2],
-     {"isr-strike": 20000, "c2": 200}),
+     {"isr-strike": 300, "c2": 200}),
 ]
 
 # --------------------------------------------------------------------------------------
@@ -1158,13 +1160,35 @@ INTEROP_TARGET = [0.38, 0.42, 0.46, 0.5, 0.54, 0.58, 0.62, 0.66, 0.7, 0.75]
 # --------------------------------------------------------------------------------------
 
 
+# Consumable types (expended in use, never a platform in service): units used per year at
+# each war intensity (notional; Ukraine's forces received about 1.5 million FPV drones in
+# 2024 by public accounts, see the fpv source). Their combat value is per drone used.
+CONSUMABLES: dict[str, dict[str, float]] = {
+    "fpv-drone": {"peace": 50_000, "low": 500_000, "medium": 1_000_000, "high": 1_500_000},
+}
+
+
 def start_capability() -> dict[str, float]:
-    """Serviceable capability per role at the start (combat value x serviceable units)."""
+    """Serviceable capability per role at the start (combat value x serviceable units).
+
+    Consumable types do not count here (see :func:`consumable_capability`)."""
     value = {e[0]: e[5] for e in EQUIPMENT}
     role = {e[0]: e[3] for e in EQUIPMENT}
     out: dict[str, float] = {}
     for eq, _f, q, s, _life in INVENTORY:
+        if eq in CONSUMABLES:
+            continue
         out[role[eq]] = out.get(role[eq], 0.0) + value[eq] * q * s
+    return out
+
+
+def consumable_capability(intensity: str) -> dict[str, float]:
+    """Capability per role from consumables used at their demand at *intensity*."""
+    value = {e[0]: e[5] for e in EQUIPMENT}
+    role = {e[0]: e[3] for e in EQUIPMENT}
+    out: dict[str, float] = {}
+    for eq, demand in CONSUMABLES.items():
+        out[role[eq]] = out.get(role[eq], 0.0) + value[eq] * demand[intensity]
     return out
 
 
@@ -1209,10 +1233,10 @@ def tables() -> dict[str, list[dict[str, Any]]]:
                 "kind": "capability",
                 "role": r,
                 "period": y,
-                "minimum": _sig(cap0[r] * sh),
+                "minimum": _sig((cap0.get(r, 0.0) + consumable_capability(i).get(r, 0.0)) * sh),
                 "source": N,
             }
-            for y, sh in zip(YEARS, shares, strict=True)
+            for y, sh, i in zip(YEARS, shares, INTENSITY, strict=True)
         ]
     requirements += [
         {"kind": "interoperability", "period": y, "minimum": t, "source": src("transition")}
@@ -1318,6 +1342,11 @@ def tables() -> dict[str, list[dict[str, Any]]]:
                 "logistics_family": lf,
                 "source": so,
             }
+            | (
+                {"consumable": "yes", **{f"demand_{k}": q for k, q in CONSUMABLES[i].items()}}
+                if i in CONSUMABLES
+                else {}
+            )
             for i, n, c, r, f, v, uc, oc, cr, tw, sl, lf, so, _st in EQUIPMENT
         ],
         "equipment_standards": [

@@ -57,6 +57,7 @@ def test_every_name_is_family_what_over_scenario_coordinates(small_bundle) -> No
                 "donor",
                 "reserve",
                 "stock",
+                "consumable",
                 "ammo",
                 "capability",
                 "force",

@@ -7,7 +7,6 @@ import pytest
 
 from forceplan.domain.scenario import Scenario
 from forceplan.model.build import build_model
-
 from tests.model.tiny import equipment, scenario, series, solve
 
 
@@ -96,7 +95,10 @@ def _hull_scenario(extends_life: str) -> Scenario:
             {"stream": "fund", "owner": "UA", "period": y, "amount": 100}
             for y in (2026, 2027, 2028, 2029)
         ],
-        budget_uses=[{"stream": "fund", "use": "upgrade"}, {"stream": "fund", "use": "acquisition"}],
+        budget_uses=[
+            {"stream": "fund", "use": "upgrade"},
+            {"stream": "fund", "use": "acquisition"},
+        ],
         requirements=[
             {"kind": "capability", "role": "artillery", "period": y, "minimum": 10}
             for y in (2027, 2028, 2029)
@@ -142,13 +144,13 @@ def test_kept_hull_life_ends_in_the_upgraded_fleet() -> None:
     bundle = build_model(s)
     life = bundle.flows["upgrade_life"]
     rows, _, coeffs = life.arrays()
-    e, t = divmod(rows, 4)
+    _, t = divmod(rows, 4)
     kept = {(int(t_), round(float(c), 6)) for t_, c in zip(t, coeffs, strict=True)}
     # start 2026 (alive 10) -> 2027 (alive 5): survive 0.5; start 2027 (alive 5) -> 2028: 0
     assert kept == {(1, 0.5)}
     ends = bundle.flows["upgrade_life_end"]
     rows, _, coeffs = ends.arrays()
-    e, t = divmod(rows, 4)
+    _, t = divmod(rows, 4)
     assert sorted((int(a), round(float(c), 6)) for a, c in zip(t, coeffs, strict=True)) == [
         (1, 0.5),
         (2, 0.5),

@@ -365,3 +365,19 @@ def test_checks_the_hull_life_an_upgrade_keeps(tmp_path: Path) -> None:
     assert any(p.startswith("service-life: d20m in 2029") for p in problems), problems
     assert not any("in 2027" in p for p in problems), problems
     assert check_run(_run(_hull_scenario("no"), tmp_path / "kept")) == []
+
+
+def test_checks_consumables(tmp_path: Path) -> None:
+    # The drone scenario of the consumables family passes; a stockpile that grows from
+    # nothing, or use beyond what the stockpile holds, is caught.
+    from tests.model.test_consumables import _drones
+
+    run = _run(_drones(demand_high=40, floor=0.4), tmp_path / "run")
+    assert check_run(run) == []
+
+    def more_used(plan: Path) -> None:
+        _edit(plan, "consumables", lambda f: f.assign(used=f["used"] + 5))
+
+    problems = _tampered(run, tmp_path, more_used)
+    assert any(p.startswith("consumable-balance") for p in problems), problems
+    assert any(p.startswith("consumable-demand") for p in problems), problems

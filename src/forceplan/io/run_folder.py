@@ -34,7 +34,7 @@ from forceplan.domain.schema import schemas
 from forceplan.exceptions import RunFolderError
 from forceplan.io.atomic import atomic_dir
 from forceplan.io.csv_folder import HEADER_FILE, write_folder_into
-from forceplan.results.contract import EXPLAIN_TABLES, PLAN_TABLES
+from forceplan.results.contract import EXPLAIN_TABLES, LATER_TABLES, PLAN_TABLES
 from forceplan.results.decisions import DECISIONS_FILE
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -159,10 +159,16 @@ def _written(tables: dict[str, pd.DataFrame]) -> list[str]:
 
 
 def _check_tables(tables: dict[str, pd.DataFrame]) -> None:
-    """Every contract table is present with its contractual columns first, in order."""
+    """Every contract table is present with its contractual columns first, in order.
+
+    A table of :data:`LATER_TABLES` that is missing (tables assembled by code written
+    before it existed) is added empty."""
     problems = []
     for name, columns in PLAN_TABLES.items():
         frame = tables.get(name)
+        if frame is None and name in LATER_TABLES:
+            tables[name] = pd.DataFrame(columns=columns)  # tables made before it existed
+            continue
         if frame is None:
             problems.append(f"table {name} is missing")
             continue
@@ -664,7 +670,9 @@ def read_run_folder(path: Path | str) -> RunFolder:
         for name, columns in contract.items():
             file = path / PLAN_DIR / f"{name}.csv"
             if not file.is_file():
-                if required:
+                if required and name in LATER_TABLES:
+                    tables[name] = pd.DataFrame(columns=columns)  # an older run folder
+                elif required:
                     missing.append(f"{PLAN_DIR}/{name}.csv is missing")
                 continue  # explanation tables are optional
             try:

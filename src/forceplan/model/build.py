@@ -159,6 +159,7 @@ FAMILIES = (
     "donors",
     "reserve",
     "stock",
+    "consumables",
     "ammunition",
     "capability",
     "forces",

@@ -250,6 +250,7 @@ def model_data(scenario: Scenario) -> ModelData:
     eq["score"] = type_scores(scenario).reindex(equipment).to_numpy(dtype=float)
     eq["whole"] = _yes(eq, "whole_units", True)
     eq["early_retire"] = _yes(eq, "early_retirement", False)
+    eq["consumable"] = _yes(eq, "consumable", False)
     eq["disposal"] = _num(eq, "disposal_cost", 0.0)
     op_cost = _num(eq, "operating_cost", 0.0)
     reserve_cost = _num(eq, "reserve_cost", np.nan)

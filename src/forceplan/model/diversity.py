@@ -24,9 +24,13 @@ from forceplan.model.terms import Terms, grid, labels_of
 
 
 def big_m(b: ModelBundle) -> np.ndarray:
-    """Upper bound on the stock of each type in each period (E, T)."""
+    """Upper bound on the stock in service of each type in each period (E, T).
+
+    0 for consumable types: they are never in service (see the consumables family).
+    """
     d = b.data
-    return d.s0[:, None] + np.cumsum(d.max_inflow, axis=1)
+    service = ~d.eq["consumable"].to_numpy(dtype=bool)
+    return (d.s0[:, None] + np.cumsum(d.max_inflow, axis=1)) * service[:, None]
 
 
 def add(b: ModelBundle) -> None:

@@ -47,6 +47,14 @@ def add(b: ModelBundle) -> None:
     b.flow("interoperable", d.periods).add((t,), lv, score * value)
     b.flow("force_capability", d.periods).add((t,), lv, value)
     b.objective_part("interoperability").add((), lv, score * value)
+    # consumable types count by the units used in the period (see the consumables family)
+    _, used_labels, _ = b.flow("consumable_used", d.equipment, d.periods).arrays()
+    ul = np.full((len(d.equipment), d.T), -1, dtype=np.int64)
+    if len(used_labels):
+        ul = labels_of(b.model.variables["consumable-used"])
+        b.flow("interoperable", d.periods).add((t,), ul, score * value)
+        b.flow("force_capability", d.periods).add((t,), ul, value)
+        b.objective_part("interoperability").add((), ul, score * value)
 
     target = np.nan_to_num(d.target, nan=0.0)
     has_target = target > 0
@@ -54,6 +62,7 @@ def add(b: ModelBundle) -> None:
         return
     short = b.variables("interop-shortfall", (d.periods,), mask=has_target)
     rows = Terms(d.periods).add((t,), lv, (score - target[None, :]) * value)
+    rows.add((t,), ul, (score - target[None, :]) * value)
     rows.add((np.arange(d.T),), labels_of(short))
     b.constraints("interop-target", rows, ">=", 0.0, mask=has_target)
     scale = np.full(d.T, capability_scale(b))

@@ -69,12 +69,14 @@ def add(b: ModelBundle) -> None:
     e, t = grid(E, T)
     coords = (d.equipment, d.periods)
     whole = np.broadcast_to(d.eq["whole"].to_numpy(dtype=bool)[:, None], (E, T))
-    level = b.variables("stock-level", coords)
+    # consumable types are never in service: their stockpile is the consumables family's
+    service = np.broadcast_to(~d.eq["consumable"].to_numpy(dtype=bool)[:, None], (E, T))
+    level = b.variables("stock-level", coords, mask=service)
     lv = labels_of(level)
 
     # losses: rate x stock at the start of the period, rounded for whole-unit types
     rate = d.attrition
-    lossy = rate > 0
+    lossy = (rate > 0) & service
     loss = b.variables("stock-loss", coords, mask=lossy)
     ls = labels_of(loss)
     b.whole(loss, "stock-loss_units", whole & lossy)
@@ -92,7 +94,7 @@ def add(b: ModelBundle) -> None:
     retire = b.variables(
         "stock-retire",
         coords,
-        mask=np.broadcast_to(d.eq["early_retire"].to_numpy()[:, None], (E, T)),
+        mask=np.broadcast_to(d.eq["early_retire"].to_numpy()[:, None], (E, T)) & service,
     )
     rt = labels_of(retire)
     b.objective_part("handling").add((), rt, HANDLING)
@@ -110,7 +112,7 @@ def add(b: ModelBundle) -> None:
 
     # end of service life
     k = d.eq["life_periods"].to_numpy()
-    ends = expiry_possible(b)
+    ends = expiry_possible(b) & service
     if ends.any():
         expire = b.variables("stock-expire", coords, mask=ends)
         ex = labels_of(expire)
@@ -125,13 +127,14 @@ def add(b: ModelBundle) -> None:
         )
     opening = np.zeros((E, T))
     opening[:, 0] = d.s0
-    b.constraints("stock-balance", balance, "=", opening)
+    b.constraints("stock-balance", balance, "=", opening, mask=service)
 
     kk = k[:, None]
     binds = np.asarray((t >= kk) | (d.alive0 < d.s0[:, None] - 1e-9), dtype=bool)
     # upgraded hulls that keep their life: from their first return on
     hulls = kept_life.has_terms() | b.flow("upgrade_life_end", *coords).has_terms()
     binds |= np.maximum.accumulate(hulls, axis=1)
+    binds &= service
     needs: np.ndarray = np.asarray(binds.any(axis=1), dtype=bool)
     if needs.any():
         to_date = b.variables(

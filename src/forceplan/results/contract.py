@@ -54,9 +54,25 @@ PLAN_TABLES: dict[str, list[str]] = {
     "reserve": ["period", "equipment", "to_reserve", "from_reserve", "in_reserve"],
     "force_generation": ["period", "role", "slots_due", "in_service", "shortfall"],
     "industry": ["period", "target", "required", "achieved", "shortfall", "unit"],
+    "consumables": [
+        "period",
+        "equipment",
+        "opening",
+        "supply",
+        "demand",
+        "used",
+        "closing",
+        "shortfall",
+    ],
     "shortfalls": ["constraint", "coordinates", "amount", "unit", "text"],
 }
 """Table name (file ``plan/<name>.csv``) -> its contractual leading columns."""
+
+LATER_TABLES = frozenset(
+    {"ammunition_use", "reserve", "force_generation", "industry", "consumables"}
+)
+"""Plan tables added after run folders were first written: a run folder written before
+them is read with each of them empty (no such decisions existed then)."""
 
 EXPLAIN_TABLES: dict[str, list[str]] = {
     "formations": ["period", "formation", "role", "equipment", "quantity"],

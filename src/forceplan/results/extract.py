@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from forceplan.model.build import ModelBundle, values_of
+from forceplan.model.consumables import demand as consumable_demand
 from forceplan.model.data import ModelData
 from forceplan.model.terms import Terms
 from forceplan.results.contract import BUDGET_USES, PLAN_TABLES
@@ -136,17 +137,19 @@ def extract(bundle: ModelBundle, values: np.ndarray) -> dict[str, pd.DataFrame]:
     expired_reserve = units(r.var("reserve-expire", (E, T)))
     retire = early + expired + expired_reserve
     loss = units(r.var("stock-loss", (E, T)))
-    tables["stock"] = _ordered(
-        _long(
-            d,
-            d.equipment,
-            "equipment",
-            quantity=clean(level),
-            role=d.eq["role"].to_numpy(dtype=object),
-            **{"class": d.eq["class"].to_numpy(dtype=object)},
-        ),
-        "stock",
+    consumable = d.eq["consumable"].to_numpy(dtype=bool) if E else np.zeros(0, dtype=bool)
+    frame = _long(
+        d,
+        d.equipment,
+        "equipment",
+        quantity=clean(level),
+        role=d.eq["role"].to_numpy(dtype=object),
+        **{"class": d.eq["class"].to_numpy(dtype=object)},
     )
+    # consumable types are never in service: their stockpile is plan/consumables.csv
+    in_service = ~frame["equipment"].isin(d.equipment[consumable])
+    tables["stock"] = _ordered(frame[in_service].reset_index(drop=True), "stock")
+    tables["consumables"] = _consumables(bundle, r, consumable)
     frame = _long(
         d,
         d.equipment,
@@ -456,6 +459,28 @@ def extract(bundle: ModelBundle, values: np.ndarray) -> dict[str, pd.DataFrame]:
     return {name: tables[name] for name in PLAN_TABLES}
 
 
+def _consumables(bundle: ModelBundle, r: _Reader, consumable: np.ndarray) -> pd.DataFrame:
+    """Stockpile, deliveries, demand and use of each consumable type per period."""
+    d = bundle.data
+    E, T = len(d.equipment), d.T
+    closing = r.var("consumable-stock", (E, T))
+    opening = np.concatenate([d.s0[:, None], closing[:, :-1]], axis=1) if E else closing
+    frame = _long(
+        d,
+        d.equipment,
+        "equipment",
+        opening=clean(opening),
+        supply=clean(r.flow("arrivals", (E, T))),
+        demand=clean(consumable_demand(bundle)),
+        used=clean(r.var("consumable-used", (E, T))),
+        closing=clean(closing),
+        shortfall=clean(r.var("consumable-shortfall", (E, T))),
+        role=d.eq["role"].to_numpy(dtype=object),
+    )
+    frame = frame[frame["equipment"].isin(d.equipment[consumable])].reset_index(drop=True)
+    return _ordered(frame, "consumables")
+
+
 def _ammunition_use(bundle: ModelBundle, r: _Reader, level: np.ndarray) -> pd.DataFrame:
     """Rounds each type fires of each munition per period (the chosen mix where it may choose)."""
     d = bundle.data
@@ -653,6 +678,25 @@ def _shortfalls(
             text,
             am["reserve_floor"].to_numpy(dtype=float),
             amount="reserve_shortfall",
+        )
+    )
+
+    co = tables["consumables"]
+    co = co[significant(co["shortfall"], co["demand"])]
+    text = [
+        f"{fmt(a)} of the {fmt(q)} {e} the force uses in {p} are not there"
+        for e, p, a, q in zip(
+            co["equipment"], co["period"], co["shortfall"], co["demand"], strict=True
+        )
+    ]
+    parts.append(
+        _shortfall_rows(
+            "consumable-demand",
+            co,
+            {"equipment": "equipment", "period": "period"},
+            "units",
+            text,
+            co["demand"].to_numpy(dtype=float),
         )
     )
 
