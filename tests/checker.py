@@ -21,7 +21,9 @@ Checked:
 - donors: stock balance, non-negative stock, minimum from the replenish-by period on;
 - ammunition balance and consumption (use x stock at the period's intensity);
 - capability per role (value x stock) against its floor; interoperability index against its
-  target; training pipeline capacity;
+  target; the crew pipeline (crews started per class within the pipelines, trained whole
+  periods ahead, crew pools that balance, units beyond their crews waiting and not counting
+  for capability or slots);
 - reserve: its balance, units back in service after their reactivation time; no early
   retirement where the scenario does not allow it; end-of-life exits no more than the units
   whose life ends; units in service and in reserve within their service life (an upgrade
@@ -83,6 +85,7 @@ SCENARIO_TABLES = (
 
 PLAN_COLUMNS: dict[str, list[str]] = {
     "stock": ["period", "equipment", "quantity"],
+    "crews": ["period", "equipment", "crews_ready", "crews", "waiting", "replacement"],
     "consumables": [
         "period",
         "equipment",
@@ -346,8 +349,8 @@ def _used(d: Data) -> pd.DataFrame:
 
 
 def _counted(d: Data) -> pd.DataFrame:
-    """What counts for capability and interoperability: stock in service, plus consumables used."""
-    return _stock(d) + _used(d)
+    """What counts for capability: crewed stock in service, plus consumables used."""
+    return _stock(d) - _waiting(d) + _used(d)
 
 
 def check_consumables(d: Data) -> list[str]:
@@ -716,7 +719,7 @@ def check_force_generation(d: Data) -> list[str]:
     due = _num(fm, "due_period", d.labels[0])
     due_of = dict(zip(fm["id"], due, strict=True))
     slots = d.scenario["formation_slots"]
-    stock = _stock(d)
+    stock = _stock(d) - _waiting(d)  # units waiting for crews fill no slot
     role_of = d.equipment["role"]
     units = stock.groupby(role_of.reindex(stock.index).to_numpy()).sum()
     for role in sorted(set(slots["role"])):
@@ -1310,7 +1313,7 @@ def check_ammunition(d: Data) -> list[str]:
                 out += _require_shortfall(
                     d,
                     "ammunition",
-                    ("ammo", "ammunition"),
+                    ("ammo-balance",),  # not the war reserve (ammo-reserve), checked apart
                     [m],
                     p,
                     short,
@@ -1400,7 +1403,7 @@ def check_interoperability(d: Data) -> list[str]:
     eq = d.scenario["equipment"]
     value = _num(eq, "combat_value", 0.0).to_numpy()
     score = interop_scores(d).to_numpy()
-    stock = _counted(d)
+    stock = _stock(d) + _used(d)  # units waiting for crews still count in the index
     weighted = stock * value[:, None]
     total = weighted.sum(axis=0)
     index = (weighted * score[:, None]).sum(axis=0) / total.where(total > 0)
@@ -1438,8 +1441,25 @@ def check_interoperability(d: Data) -> list[str]:
     return out
 
 
+def _training_types(d: Data) -> pd.Series:
+    """Per equipment id: whether its units need crews from a pipeline (class has one, and
+    training_weeks > 0)."""
+    eq = d.scenario["equipment"]
+    classes = set(d.scenario["training"]["class"])
+    weeks = _num(eq, "training_weeks", 0.0).to_numpy()
+    return pd.Series((weeks > 0) & eq["class"].isin(classes).to_numpy(), index=eq["id"])
+
+
+def _waiting(d: Data) -> pd.DataFrame:
+    """Units in service without a crew, per type and period (0 for other types)."""
+    ids = d.scenario["equipment"]["id"].tolist()
+    return _grid(d, d.plan["crews"], "equipment", ids, value="waiting")
+
+
 def check_training(d: Data) -> list[str]:
-    """New crews per class and period (deliveries of types needing training) <= pipelines."""
+    """Crew pipeline: crews started per class <= the pipelines; crew pools balance (opening
+    units' crews + trained - crews of lost units + crews coming with upgraded units - those
+    leaving with them); units in service beyond the crews wait (and do not count)."""
     out: list[str] = []
     eq = d.scenario["equipment"].set_index("id")
     tr = d.scenario["training"].copy()
@@ -1448,28 +1468,83 @@ def check_training(d: Data) -> list[str]:
     tr["capacity_n"] = _num(tr, "capacity", 0.0)
     tr["first_n"] = _num(tr, "first_period", d.labels[0])
     tr["last_n"] = _num(tr, "last_period", d.labels[-1])
-    trained = _num(eq.reset_index(), "training_weeks", 0.0).to_numpy() > 0
-    needs = pd.Series(trained, index=eq.index)
-    dl = d.plan["deliveries"]
-    dl = dl[dl["equipment"].map(needs).fillna(False).astype(bool)]
-    arrivals = (
-        dl.assign(cls=dl["equipment"].map(eq["class"]))
-        .groupby(["cls", "period_delivered"])["quantity"]
+    needs = _training_types(d)
+    ids = eq.index.tolist()
+    crews_t = d.plan["crews"]
+    unknown = set(crews_t["equipment"]) - set(needs.index[needs])
+    if unknown:
+        out.append(f"crews: rows for types that need no pipeline crews: {sorted(unknown)}")
+    ready = _grid(d, crews_t, "equipment", ids, value="crews_ready")
+    pool = _grid(d, crews_t, "equipment", ids, value="crews")
+    waiting = _waiting(d)
+    weeks = _num(eq.reset_index(), "training_weeks", 0.0).to_numpy()
+    lead = np.floor(weeks / (52.0 * d.length) + 1e-9).astype(int)
+    # capacity: a crew ready in t occupies its class's pipeline from t - lead
+    T = len(d.labels)
+    for cls in sorted(set(tr["class"])):
+        rows = [k for k, e in enumerate(ids) if needs.get(e, False) and eq.at[e, "class"] == cls]
+        for t_idx, p in enumerate(d.labels):
+            started = 0.0
+            for k in rows:
+                if t_idx + lead[k] < T:
+                    started += float(ready.iat[k, t_idx + lead[k]])
+            pipes = tr[tr["class"] == cls]
+            cap = float(
+                pipes.loc[(pipes["first_n"] <= p) & (pipes["last_n"] >= p), "capacity_n"].sum()
+            )
+            if started - cap > _tol(cap):
+                out.append(
+                    f"training-capacity: {_fmt(started)} {cls} crews start training in {p}, "
+                    f"the pipelines train {_fmt(cap)}"
+                )
+        for k in rows:
+            for t_idx in range(min(lead[k], T)):
+                if ready.iat[k, t_idx] > _tol(0):
+                    out.append(
+                        f"training-lead: {ids[k]} has crews ready in {d.labels[t_idx]}, "
+                        f"before their {lead[k]} period(s) of training could end"
+                    )
+    # the crew pools
+    inv = d.scenario["inventory"]
+    s0 = (
+        (_num(inv, "quantity", 0.0) * _num(inv, "serviceable", 1.0))
+        .groupby(inv["equipment"].to_numpy())
         .sum()
     )
-    for (cls, p), q in arrivals.items():
-        pipes = tr[tr["class"] == cls]
-        if len(pipes) == 0:
-            continue
-        cap = float(pipes.loc[(pipes["first_n"] <= p) & (pipes["last_n"] >= p), "capacity_n"].sum())
-        if q - cap > _tol(cap):
-            out.append(
-                f"training-capacity: {_fmt(q)} new {cls} crews needed in {p:g}, the "
-                f"pipelines convert {_fmt(cap)}"
-            )
+    losses = _grid(d, d.plan["losses"], "equipment", ids)
+    up = d.plan["upgrades"]
+    paths = d.scenario["upgrades"]
+    converts = dict(zip(paths["id"], _yes(paths, "crew_conversion", False), strict=True))
+    up_out = _grid(d, up, "from_equipment", ids, period="period_started")
+    kept = up[~up["upgrade"].map(converts).fillna(False).astype(bool)] if len(up) else up
+    up_in = _grid(
+        d,
+        kept[kept["period_completed"].isin(d.labels)],
+        "to_equipment",
+        ids,
+        period="period_completed",
+    )
+    up_out.index.name = up_in.index.name = "equipment"
+    expected = _shift(pool, s0) + ready - losses + up_in.to_numpy() - up_out.to_numpy()
+    sel = needs.reindex(ids).fillna(False).to_numpy()
+    out += _mismatch("crew-pool", pool[sel], expected[sel], "crews")
+    stock = _stock(d)
+    over = (stock - waiting - pool)[sel]
+    for k, t_idx in zip(
+        *np.nonzero((over > 1e-5 + 1e-6 * stock[sel].abs()).to_numpy()), strict=True
+    ):
+        out.append(
+            f"crews: {over.index[k]} has {_fmt(stock[sel].iat[k, t_idx])} units in service in "
+            f"{d.labels[t_idx]} but only {_fmt(pool[sel].iat[k, t_idx])} crews and "
+            f"{_fmt(waiting[sel].iat[k, t_idx])} reported waiting"
+        )
+    for name, frame in (("crews", pool), ("crews_ready", ready), ("waiting", waiting)):
+        neg = frame[sel] < -_tol(0)
+        for k, t_idx in zip(*np.nonzero(neg.to_numpy()), strict=True):
+            out.append(f"crews: {name} of {frame[sel].index[k]} in {d.labels[t_idx]} is negative")
     t = d.plan["training"]
-    over = t["used"] - t["capacity"] > _tol(t["capacity"])
-    for _, r in t[over].iterrows():
+    over_p = t["used"] - t["capacity"] > _tol(t["capacity"])
+    for _, r in t[over_p].iterrows():
         out.append(
             f"training: pipeline {r['pipeline']} used {_fmt(r['used'])} in "
             f"{r['period']:g}, above its capacity {_fmt(r['capacity'])}"

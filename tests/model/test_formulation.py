@@ -58,11 +58,11 @@ def test_every_name_is_family_what_over_scenario_coordinates(small_bundle) -> No
                 "reserve",
                 "stock",
                 "consumable",
+                "training",
                 "ammo",
                 "capability",
                 "force",
                 "interop",
-                "training",
                 "diversity",
                 "industry",
                 "budget",
@@ -163,11 +163,24 @@ def test_ammo_and_capacity_rows_snapshot(small_bundle) -> None:
     donor = rows(m.constraints["donor-minimum"])
     assert list(donor) == [("USA:m777", 2028)]  # only from replenish_by on
     training = rows(m.constraints["training-capacity"])
-    assert training[("towed-artillery", 2027)] == (
-        {"supply-order[us-m777, 2026]": 1.0, "line-output[us-m777-line, 2027]": 1.0},
+    # crews for the M777 (training shorter than a year: ready the period they start)
+    assert training[("towed-artillery", 2027)] == ({"training-crews[m777, 2027]": 1.0}, "<=", 12.0)
+    crewed = rows(m.constraints["training-crewed"])
+    assert crewed[("m777", 2027)] == (
+        {
+            "stock-level[m777, 2027]": 1.0,
+            "training-waiting[m777, 2027]": -1.0,
+            "training-pool[m777, 2027]": -1.0,
+        },
         "<=",
-        12.0,
+        0.0,
     )
+    pool = rows(m.constraints["training-pool"])
+    terms, sign, rhs = pool[("m777", 2027)]
+    assert sign == "=" and rhs == 0.0
+    assert terms["training-pool[m777, 2027]"] == 1.0
+    assert terms["training-pool[m777, 2026]"] == -1.0
+    assert terms["training-crews[m777, 2027]"] == -1.0
 
 
 def test_capability_flow_equals_linopy_arithmetic() -> None:

@@ -477,6 +477,15 @@ LOCATORS: dict[str, Locator] = {
     "interop-target": _requirement("interoperability"),
     "interop-shortfall": _requirement("interoperability"),
     "training-capacity": _training,
+    "training-crews": _equipment,
+    "training-pool": _equipment,
+    "training-waiting": _equipment,
+    "training-crewed": _equipment,
+    "consumable-balance": _equipment,
+    "consumable-demand": _equipment,
+    "consumable-stock": _equipment,
+    "consumable-used": _equipment,
+    "consumable-shortfall": _equipment,
     "budget-limit": _budget,
     "budget-pay": _budget,
     "budget-cover": _category,
@@ -497,6 +506,12 @@ SENTENCES: dict[str, str] = {
     "stock-balance": "the stock of {equipment} in {period} follows from arrivals, losses, "
     "retirements and upgrades",
     "stock-inflow_to_date": "arrivals of {equipment} up to {period} count for its service life",
+    "training-pool": "crews of {equipment} in {period} are the opening crews plus crews trained, "
+    "less crews of units lost",
+    "training-crewed": "units of {equipment} in service in {period} need crews or wait",
+    "consumable-balance": "the stockpile of {equipment} in {period} follows from deliveries "
+    "and use",
+    "consumable-demand": "the force uses {equipment} up to its demand in {period}",
     "stock-service_life": "units of {equipment} leave at the end of their service life ({period})",
     "stock-expire_cohort": "only units of {equipment} whose life ends in {period} leave at its end",
     "stock-loss_upper": "losses of {equipment} in {period} follow the attrition rate",

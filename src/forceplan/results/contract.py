@@ -51,6 +51,7 @@ PLAN_TABLES: dict[str, list[str]] = {
     "capability": ["period", "role", "capability", "floor", "shortfall"],
     "interoperability": ["period", "index", "target", "shortfall"],
     "training": ["period", "pipeline", "capacity", "used"],
+    "crews": ["period", "equipment", "crews_ready", "crews", "waiting", "replacement"],
     "reserve": ["period", "equipment", "to_reserve", "from_reserve", "in_reserve"],
     "force_generation": ["period", "role", "slots_due", "in_service", "shortfall"],
     "industry": ["period", "target", "required", "achieved", "shortfall", "unit"],
@@ -69,7 +70,7 @@ PLAN_TABLES: dict[str, list[str]] = {
 """Table name (file ``plan/<name>.csv``) -> its contractual leading columns."""
 
 LATER_TABLES = frozenset(
-    {"ammunition_use", "reserve", "force_generation", "industry", "consumables"}
+    {"ammunition_use", "reserve", "force_generation", "industry", "consumables", "crews"}
 )
 """Plan tables added after run folders were first written: a run folder written before
 them is read with each of them empty (no such decisions existed then)."""

@@ -21,6 +21,7 @@ from forceplan.model.build import ModelBundle, values_of
 from forceplan.model.consumables import demand as consumable_demand
 from forceplan.model.data import ModelData
 from forceplan.model.terms import Terms
+from forceplan.model.training import crew_lead
 from forceplan.results.contract import BUDGET_USES, PLAN_TABLES
 
 NOISE = 1e-6
@@ -435,6 +436,24 @@ def extract(bundle: ModelBundle, values: np.ndarray) -> dict[str, pd.DataFrame]:
     # --- training ------------------------------------------------------------------------------
     C = len(d.train_classes)
     used_class = r.flow("training", (C, T))
+    train_pos = d.eq["train_pos"].to_numpy() if E else np.zeros(0, dtype=np.int64)
+    trains = train_pos >= 0
+    crews = r.var("training-crews", (E, T))
+    waiting = r.var("training-waiting", (E, T))
+    trained = np.zeros((C, T))
+    waiting_class = np.zeros((C, T))
+    in_training = np.zeros((C, T))
+    if trains.any():
+        np.add.at(trained, train_pos[trains], crews[trains])
+        np.add.at(waiting_class, train_pos[trains], waiting[trains])
+        # a crew ready in t with k periods of training is in training in t-k .. t
+        lead = crew_lead(bundle)
+        for k in np.unique(lead[trains]):  # one pass per training length, not per element
+            sel = trains & (lead == k)
+            ready = np.zeros((C, T))
+            np.add.at(ready, train_pos[sel], crews[sel])
+            for j in range(int(k) + 1):
+                in_training[:, : T - j] += ready[:, j:]
     pipe_class = d.pipe["class_pos"].to_numpy() if len(d.pipelines) else np.zeros(0, dtype=np.int64)
     class_cap = d.train_capacity[pipe_class] if len(d.pipelines) else np.zeros((0, T))
     share = np.divide(
@@ -450,8 +469,25 @@ def extract(bundle: ModelBundle, values: np.ndarray) -> dict[str, pd.DataFrame]:
             **{"class": d.pipe["class"].to_numpy(dtype=object)},
             class_used=clean(used_class[pipe_class]) if len(d.pipelines) else np.zeros((0, T)),
             class_capacity=clean(class_cap),
+            crews_in_training=clean(in_training[pipe_class]),
+            crews_trained=clean(trained[pipe_class]),
+            waiting_units=clean(waiting_class[pipe_class]),
         ),
         "training",
+    )
+    tables["crews"] = _ordered(
+        _long(
+            d,
+            d.equipment,
+            "equipment",
+            crews_ready=clean(crews),
+            crews=clean(r.var("training-pool", (E, T))),
+            waiting=clean(waiting),
+            replacement=clean(np.where(trains[:, None], loss, 0.0)),
+            personnel_ready=clean(crews * d.eq["crew"].to_numpy(dtype=float)[:, None]),
+            **{"class": d.eq["class"].to_numpy(dtype=object)},
+        ).pipe(lambda f: f[np.tile(trains, T)].reset_index(drop=True)),
+        "crews",
     )
 
     # --- shortfalls ----------------------------------------------------------------------------
