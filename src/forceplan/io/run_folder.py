@@ -77,6 +77,8 @@ TEXT_COLUMNS = frozenset(
         "text",
         "formation",
         "reasons",
+        "shortfall",
+        "remedy",
     }
 )
 """Contract columns that hold text (ids, words); every other contract column is a number."""
