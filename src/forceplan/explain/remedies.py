@@ -80,6 +80,7 @@ EXTRA_COLUMNS = (
     "remaining",
     "total_cost",
     "shortfall_text",
+    "remedy_text",
 )
 """Columns of ``plan/remedies.csv`` after the contractual ones."""
 
@@ -470,7 +471,7 @@ def remedies(
     sv = _Solver(bundle, fixed, mode)
     el = sv.elastic
     n = len(el)
-    zeros, inf = np.zeros(n), np.full(n, np.inf)
+    zeros = np.zeros(n)
     sv.set_elastic_bounds(zeros, zeros)
     base = sv.plan()
     if base is None:
@@ -512,9 +513,11 @@ def remedies(
             "remaining": amount,
             "total_cost": np.nan,
             "shortfall_text": text,
+            "remedy_text": "",
         }
         if col < 0:
-            out.append({**none, "text": f"{text}: no addition is modelled for this kind of gap"})
+            why = "no addition is modelled for this kind of gap"
+            out.append({**none, "text": f"{text}: {why}", "remedy_text": why})
             continue
         # 2. close: the other slacks held at their base values, the additions free
         sv.free_holds()
@@ -531,7 +534,8 @@ def remedies(
         sv._objective(np.array([label]), np.array([1.0]), zeros)
         closed = sv._run()
         if closed is None:
-            out.append({**none, "text": f"{text}: the remedy LP could not be solved"})
+            why = "the remedy LP could not be solved"
+            out.append({**none, "text": f"{text}: {why}", "remedy_text": why})
             continue
         least = float(closed[0][label])
         # 3. smallest: the cheapest additions that get it there
@@ -539,11 +543,12 @@ def remedies(
         sv._objective(np.zeros(0, dtype=np.int64), np.zeros(0), price)
         smallest = sv._run()
         if smallest is None:
-            out.append({**none, "text": f"{text}: the remedy LP could not be solved"})
+            why = "the remedy LP could not be solved"
+            out.append({**none, "text": f"{text}: {why}", "remedy_text": why})
             continue
         extra = smallest[1]
         used = np.flatnonzero(extra > NEGLIGIBLE)
-        quantity = np.array([_round_up(extra[k], str(el["kind"].iat[k])) for k in used])
+        quantity = np.array([_round_up(extra[k], str(kinds[k])) for k in used])
         # 4. applied: the plan's stages again with the additions fixed at their rounded amounts,
         # the other gaps no wider than in the plan and this one no wider than step 2 found
         sv.set_col_upper(np.array([col]), np.array([least + tol]))
@@ -562,7 +567,7 @@ def remedies(
                 if not len(used)
                 else "the plan with the additions could not be solved"
             )
-            out.append({**none, "text": f"{text}: {reason}"})
+            out.append({**none, "text": f"{text}: {reason}", "remedy_text": reason})
             continue
         remaining = float(replanned[0][label])
         if remaining <= tol:
@@ -598,13 +603,15 @@ def remedies(
             what = ", ".join(parts[:-1]) + " and " + parts[-1]
         else:
             what = parts[0]
-        effect = "close" if remaining == 0.0 else f"cut to {_q(remaining)} {short.get('unit', '')}"
-        sentence = (
-            f"{what} {effect} the gap ({text}); the plan then costs "
-            f"{_q(abs(total))} {currency} {'more' if total >= 0 else 'less'}"
+        effect = (
+            "close the gap"
+            if remaining == 0.0
+            else f"cut the gap to {_q(remaining)} {short.get('unit', '')}"
         )
+        then = f"the plan then costs {_q(abs(total))} {currency} {'more' if total >= 0 else 'less'}"
         for row in rows:
-            row["text"] = sentence
+            row["text"] = f"{what} {effect} ({text}); {then}"
+            row["remedy_text"] = f"{what} {effect}; {then}"
         out.extend(rows)
     frame = pd.DataFrame(out)
     frame["quantity"] = np.round(frame["quantity"].astype(float), 6)
@@ -686,7 +693,7 @@ def apply_remedies(scenario: Scenario, remedy_rows: pd.DataFrame) -> Scenario:
                 "quantity": qty,
                 "first_period": period,
                 "last_period": period,
-                "price": float(line["unit_cost"]),
+                "price": float(line["unit_cost"]),  # type: ignore[arg-type]
                 "lead_time": 0,
                 "unit": line["unit"],
                 "lot_size": line["lot_size"],

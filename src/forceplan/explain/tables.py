@@ -227,9 +227,7 @@ def explain_plan_safely(
             f"plan/remedies.csv is missing: computing what closes the gaps failed "
             f"({type(exc).__name__}: {exc}); run `forceplan explain RUNDIR` to retry"
         )
-    clock.update(
-        {"formations": t1 - t0, "binding": t2 - t1, "remedies": time.perf_counter() - t2}
-    )
+    clock.update({"formations": t1 - t0, "binding": t2 - t1, "remedies": time.perf_counter() - t2})
     return {name: out[name] for name in EXPLAIN_TABLES if name in out}, notes
 
 

@@ -77,7 +77,6 @@ TEXT_COLUMNS = frozenset(
         "text",
         "formation",
         "reasons",
-        "shortfall",
         "remedy",
     }
 )
