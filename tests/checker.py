@@ -1618,4 +1618,53 @@ def check_run(run: Path | str) -> list[str]:
         out.append(f"summary: {count} shortfalls recorded, shortfalls.csv has {len(sf)}")
     for check in CHECKS:
         out += check(data)
+    out += check_remedies(Path(run), data)
+    return out
+
+
+REMEDY_HEAD = ["shortfall", "remedy", "quantity", "unit", "cost", "text"]
+
+
+def check_remedies(run: Path, d: Data) -> list[str]:
+    """``plan/remedies.csv`` (when present): every shortfall has a remedy row, every remedy row
+    belongs to a shortfall, additions are positive and name a source, line, training class or
+    funding stream of the scenario, and the cost of a shortfall's additions sums to its total."""
+    path = run / "plan" / "remedies.csv"
+    if not path.is_file():
+        return []
+    r = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    out: list[str] = []
+    if list(r.columns[: len(REMEDY_HEAD)]) != REMEDY_HEAD:
+        return [f"contract: plan/remedies.csv starts with {list(r.columns[:6])}"]
+    sf = d.plan["shortfalls"]
+    keys = {f"{c}[{k}]" for c, k in zip(sf["constraint"], sf["coordinates"], strict=True)}
+    got = set(r["shortfall"].astype(str))
+    for k in sorted(keys - got):
+        out.append(f"remedies: shortfall {k} has no row in remedies.csv")
+    for k in sorted(got - keys):
+        out.append(f"remedies: {k} is not a shortfall of the plan")
+    if "kind" not in r:
+        return out
+    known = {
+        "budget": set(d.scenario["budgets"]["stream"].astype(str)),
+        "supply": set(d.scenario["sources"]["id"].astype(str)),
+        "line": set(d.scenario["lines"]["id"].astype(str)),
+        "training": set(d.scenario["equipment"]["class"].astype(str)),
+    }
+    for _, row in r.iterrows():
+        kind = str(row["kind"])
+        if kind == "none":
+            continue
+        if kind not in known:
+            out.append(f"remedies: unknown kind {kind!r} for {row['shortfall']}")
+            continue
+        if str(row["target"]) not in known[kind]:
+            out.append(f"remedies: {kind} {row['target']!r} is not in the scenario")
+        if not float(row["quantity"]) > 0:
+            out.append(f"remedies: {row['shortfall']} adds {row['quantity']} of {row['target']}")
+    priced = r[r["kind"].astype(str) != "none"]
+    for key, g in priced.groupby("shortfall"):
+        total = float(g["total_cost"].iloc[0])
+        if abs(float(g["cost"].sum()) - total) > 1e-4 * max(1.0, abs(total)):
+            out.append(f"remedies: the costs of {key} sum to {g['cost'].sum()}, not {total}")
     return out

@@ -93,7 +93,9 @@ def test_plan_small_scenario_end_to_end(tmp_path: Path, small_folder: Path) -> N
     assert levels["level"].between(0, 3).all()
     binding = pd.read_csv(run / "plan" / "binding.csv")
     if len(binding):
-        assert f"what binds most:\n  - {binding['text'].iloc[0]}" in out
+        first = binding.iloc[0]
+        head = f"what binds most ({first['stage']} stage, in {first['goal']}):"
+        assert f"{head}\n  - {first['text']}" in out
     else:  # the small plan is far inside every limit
         assert "what binds most" not in out
     assert (run / "report.html").is_file() and f"report: {run / 'report.html'}" in out

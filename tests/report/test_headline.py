@@ -170,9 +170,10 @@ def test_what_binds_section_ranks_within_each_stage(handmade_run: Path) -> None:
     )
     sections = binding_sections(data)
     assert sections is not None
+    # the shortfall stage first (the most important goal), each in its own unit
     assert [s.title for s in sections] == [
-        "Stage 3, cost (in money)",
-        "Stage 1, shortfalls (in requirement-periods of shortfall)",
+        "Shortfall stage (in requirement-periods of shortfall avoided)",
+        "Cost stage (in money saved)",
     ]
-    assert sections[0].lines == ["radio line (not verified by re-planning)"]
-    assert sections[1].lines == ["larger", "small"]  # within its stage, never against 305
+    assert sections[0].lines == ["larger", "small"]  # within its stage, never against 305
+    assert sections[1].lines == ["radio line (not verified by re-planning)"]

@@ -28,7 +28,7 @@ from forceplan.io.run_folder import NOTIONAL_NOTE
 from forceplan.report.charts import Chart, build_charts, period_axis
 from forceplan.report.data import ReportData, load_run
 from forceplan.report.headline import Headline, binds, headline
-from forceplan.report.text import fmt
+from forceplan.report.text import fmt, remedy_texts
 from forceplan.results.decisions import decisions_by_year
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,9 @@ MARGIN = Inches(0.5)
 RED = RGBColor(0xB0, 0x00, 0x20)
 INK = RGBColor(0x1B, 0x1F, 0x24)
 MUTED = RGBColor(0x5B, 0x64, 0x70)
+
+SHORTFALLS_SHOWN = 5
+"""Shortfalls (each with what closes it) on the 'shortfalls and what closes them' slide."""
 
 LARGEST_PER_YEAR = 2
 """Decisions per period on the 'largest decisions' slide (by cost)."""
@@ -360,21 +363,31 @@ def build_deck(data: ReportData) -> object:
     else:
         _text_box(slide, MARGIN, body_top, body_width, Inches(1), ["No priced decisions."])
 
-    # 7. shortfalls and what closes them
+    # 7. shortfalls and what closes them: each shortfall with its remedy beneath it
     slide = _slide(prs, "Shortfalls and what closes them", notional)
-    shortfalls = [t for t in data.plan["shortfalls"]["text"].astype(str) if t.strip()]
-    lines: list[str | tuple[str, str]] = [("Shortfall", t) for t in shortfalls[:8]] or [
-        h.text("shortfalls")
-    ]
-    if len(shortfalls) > 8:
-        lines.append(f"... and {len(shortfalls) - 8} more in plan/shortfalls.csv")
-    if h.remedies:
-        lines += [("What closes it", r) for r in h.remedies[:6]]
-    elif shortfalls:
+    frame = data.plan["shortfalls"]
+    closing = remedy_texts(data)
+    lines: list[str | tuple[str, str]] = []
+    shown = 0
+    for constraint, coordinates, text in zip(
+        frame["constraint"], frame["coordinates"], frame["text"].astype(str), strict=True
+    ):
+        if not text.strip() or shown >= SHORTFALLS_SHOWN:
+            continue
+        shown += 1
+        lines.append(("Shortfall", text))
+        remedy = closing.get(f"{constraint}[{coordinates}]")
+        if remedy:
+            lines.append(("What closes it", remedy))
+    if not lines:
+        lines = [h.text("shortfalls")]
+    if len(frame) > shown and shown:
+        lines.append(f"... and {len(frame) - shown} more in plan/shortfalls.csv")
+    if len(frame) and not closing:
         lines.append(
             "What closes the gaps: not computed for this run (plan/remedies.csv is absent)."
         )
-    _text_box(slide, MARGIN, body_top, body_width, body_height, lines, size=15)
+    _text_box(slide, MARGIN, body_top, body_width, body_height, lines, size=12)
 
     # 8. what binds
     slide = _slide(prs, "What binds", notional)

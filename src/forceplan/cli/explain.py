@@ -54,7 +54,7 @@ def explain(
         typer.Option(
             "--write/--no-write",
             help="Save the explanation tables the run folder lacks in RUNDIR/plan "
-            "(formations, formation_gaps, formation_levels, binding).",
+            "(formations, formation_gaps, formation_levels, binding, remedies).",
         ),
     ] = True,
     refresh: Annotated[
@@ -89,6 +89,7 @@ def explain(
         headline,
         iis_lines,
         level_lines,
+        remedy_lines,
         shortfall_lines,
     )
     from forceplan.io.run_folder import NOTIONAL_NOTE, read_run_folder
@@ -110,6 +111,9 @@ def explain(
         "What binds (shadow prices, integer decisions fixed):", binding_lines(explained["binding"])
     )
     _section("Shortfalls:", shortfall_lines(run.tables.get("shortfalls", pd.DataFrame())))
+    closing = remedy_lines(explained.get("remedies"))
+    if closing:
+        _section("What closes the gaps (smallest additions, re-solved):", closing)
     fm = scenario.tables["formations"]
     ids = fm["id"].astype(str)
     names = dict(
@@ -119,9 +123,13 @@ def explain(
         "Formation levels (0 not interoperable, 1 deconflicted, 2 compatible, 3 integrated):",
         level_lines(explained["formation_levels"], names),
     )
-    gaps = gap_lines(explained["formation_gaps"])
+    from forceplan.report.platforms import consumable_roles
+
+    gaps = gap_lines(
+        explained["formation_gaps"], skip_roles=consumable_roles(scenario.tables["equipment"])
+    )
     if gaps:
-        _section("Unfilled formation slots:", gaps)
+        _section("Formation gaps (vehicles short per role):", gaps)
     if replan:
         _section(
             "Re-planned (whole lexicographic plan, limit moved by its step):",

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
+import pandas as pd
 import typer
 
 from forceplan.cli.common import (
@@ -193,11 +194,27 @@ def print_summary(plan: Plan, dest: Path) -> None:
             markup=False,
             soft_wrap=True,
         )
+    remedies = plan.tables.get("remedies")
+    if remedies is not None and len(remedies):
+        closes = remedies.drop_duplicates("shortfall")
+        closable = int(closes["remedy"].astype(str).ne("none").sum())
+        console.print(
+            f"what closes them ({closable} of {len(closes)} closable; all in plan/remedies.csv):",
+            markup=False,
+            soft_wrap=True,
+        )
+        for text in closes["text"].astype(str).head(3):
+            console.print(f"  - {text}", markup=False, soft_wrap=True)
     binding = plan.tables.get("binding")
     if binding is not None and len(binding):
-        console.print("what binds most:", markup=False, soft_wrap=True)
-        for text in binding["text"].astype(str).head(3):
-            console.print(f"  - {text}", markup=False, soft_wrap=True)
+        # ranked within each stage (its own unit), never across: the top two of each
+        stage = binding["stage"] if "stage" in binding else pd.Series("", index=binding.index)
+        for name, rows in binding.groupby(stage, sort=False):
+            unit = str(rows["goal"].iloc[0]) if "goal" in rows else ""
+            label = f" ({name} stage, in {unit})" if name else ""
+            console.print(f"what binds most{label}:", markup=False, soft_wrap=True)
+            for text in rows["text"].astype(str).head(2):
+                console.print(f"  - {text}", markup=False, soft_wrap=True)
     levels = plan.tables.get("formation_levels")
     if levels is not None and len(levels):
         last = levels[levels["period"] == levels["period"].max()]

@@ -7,6 +7,7 @@ import logging
 import pandas as pd
 
 from forceplan.domain.scenario import Scenario
+from forceplan.explain.remedies import remedy_table
 from forceplan.explain.tables import EXPLAIN_TABLES, binding_tables, formation_tables_and_note
 from forceplan.io.atomic import atomic_file
 from forceplan.io.run_folder import PLAN_DIR, RunFolder
@@ -14,7 +15,22 @@ from forceplan.io.run_folder import PLAN_DIR, RunFolder
 log = logging.getLogger(__name__)
 
 TEXT_COLUMNS = frozenset(
-    {"formation", "role", "equipment", "reasons", "constraint", "coordinates", "unit", "text"}
+    {
+        "formation",
+        "role",
+        "equipment",
+        "reasons",
+        "constraint",
+        "coordinates",
+        "unit",
+        "text",
+        "shortfall",
+        "remedy",
+        "kind",
+        "target",
+        "item",
+        "shortfall_text",
+    }
 )
 """Explanation-table columns that hold text."""
 
@@ -76,6 +92,10 @@ def load_or_compute(
         mode = (run.summary.get("options") or {}).get("mode")
         out.update(binding_tables(scenario, run.tables, mode=str(mode) if mode else None))
         computed.append("binding")
+    if "remedies" not in out:
+        mode = (run.summary.get("options") or {}).get("mode")
+        out.update(remedy_table(scenario, run.tables, mode=str(mode) if mode else None))
+        computed.append("remedies")
     if write:
         for name in computed:
             with atomic_file(plan_dir / f"{name}.csv") as tmp:

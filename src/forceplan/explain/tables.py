@@ -7,13 +7,15 @@ table                  leading columns
 ``formation_gaps``     period, formation, role, slots, filled, unfilled
 ``formation_levels``   period, formation, level, score, reasons
 ``binding``            constraint, coordinates, dual, unit, text
+``remedies``           shortfall, remedy, quantity, unit, cost, text
 =====================  ===============================================================
 
 ``formations`` and ``formation_gaps`` come from the phase-2 allocation
 (:func:`forceplan.allocate.allocate`), ``formation_levels`` from
 :func:`forceplan.domain.interop_levels.formation_levels`, ``binding`` from the
 LP re-solve with the integer decisions fixed
-(:func:`forceplan.explain.duals.shadow_prices`).
+(:func:`forceplan.explain.duals.shadow_prices`), ``remedies`` from the same LP with
+elastic additions (:func:`forceplan.explain.remedies.remedies`).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from forceplan.explain.duals import (
     integer_values_from_tables,
     shadow_prices,
 )
+from forceplan.explain.remedies import remedy_table
 from forceplan.model.build import build_model
 from forceplan.results.contract import EXPLAIN_TABLES
 
@@ -147,8 +150,10 @@ def explain_tables(
     t1 = time.perf_counter()
     out.update(binding_tables(scenario, tables, solved_model=solved_model, mode=mode))
     t2 = time.perf_counter()
-    clock.update({"formations": t1 - t0, "binding": t2 - t1})
-    log.info("explanation tables in %.2fs", t2 - t0)
+    out.update(remedy_table(scenario, tables, solved_model=solved_model, mode=mode))
+    t3 = time.perf_counter()
+    clock.update({"formations": t1 - t0, "binding": t2 - t1, "remedies": t3 - t2})
+    log.info("explanation tables in %.2fs", t3 - t0)
     return {name: out[name] for name in EXPLAIN_TABLES}
 
 
@@ -206,7 +211,23 @@ def explain_plan_safely(
             f"plan/binding.csv is missing: pricing what binds failed ({type(exc).__name__}: "
             f"{exc}); run `forceplan explain RUNDIR` to retry"
         )
-    clock.update({"formations": t1 - t0, "binding": time.perf_counter() - t1})
+    t2 = time.perf_counter()
+    try:
+        out.update(
+            remedy_table(
+                plan.scenario,
+                plan.tables,
+                solved_model=plan.model,
+                mode=str(mode) if mode else None,
+            )
+        )
+    except Exception as exc:
+        log.exception("remedies failed")
+        notes.append(
+            f"plan/remedies.csv is missing: computing what closes the gaps failed "
+            f"({type(exc).__name__}: {exc}); run `forceplan explain RUNDIR` to retry"
+        )
+    clock.update({"formations": t1 - t0, "binding": t2 - t1, "remedies": time.perf_counter() - t2})
     return {name: out[name] for name in EXPLAIN_TABLES if name in out}, notes
 
 

@@ -73,6 +73,13 @@ def shortfall_lines(shortfalls: pd.DataFrame) -> list[str]:
     return [str(t) for t in shortfalls["text"]]
 
 
+def remedy_lines(remedies: pd.DataFrame | None) -> list[str]:
+    """What closes each shortfall (``plan/remedies.csv``), one sentence per shortfall."""
+    if remedies is None or remedies.empty:
+        return []
+    return list(dict.fromkeys(str(t) for t in remedies["text"] if str(t).strip()))
+
+
 def level_lines(
     levels: pd.DataFrame,
     names: dict[str, str] | None = None,
@@ -127,25 +134,52 @@ def level_lines(
     return lines
 
 
-def gap_lines(gaps: pd.DataFrame, limit: int = 8) -> list[str]:
-    """Unfilled formation slots per period (``plan/formation_gaps.csv``)."""
+def gap_lines(
+    gaps: pd.DataFrame, limit: int = 8, skip_roles: set[str] | frozenset[str] | None = None
+) -> list[str]:
+    """Vehicles short in the formations per period and role (``plan/formation_gaps.csv``).
+
+    Parameters
+    ----------
+    gaps
+        ``plan/formation_gaps.csv``.
+    limit
+        Largest single gaps (formation, role, period) listed after the totals.
+    skip_roles
+        Roles filled by consumables or divisible kit (drones, radios by the thousand):
+        left out, so that their slots do not swamp the vehicles; named at the end.
+    """
     if gaps is None or gaps.empty:
         return []
+    skip = set(skip_roles or ())
+    left_out = sorted(skip & set(gaps["role"].astype(str)))
+    gaps = gaps[~gaps["role"].astype(str).isin(skip)]
+    tail = (
+        [f"(roles filled by consumables or divisible kit left out: {', '.join(left_out)})"]
+        if left_out
+        else []
+    )
+    if gaps.empty:
+        return tail
     total = gaps.groupby("period")[["slots", "unfilled"]].sum()
     open_ = total[total["unfilled"] > 0]
     if open_.empty:
-        return ["every formation slot is filled in every period"]
-    lines = [
-        f"{_label(p)}: {r['unfilled']:g} of {r['slots']:g} slots unfilled"
-        for p, r in open_.iterrows()
-    ]
+        return ["every vehicle slot of the formations is filled in every period", *tail]
+    per_role = gaps[gaps["unfilled"] > 0].groupby(["period", "role"])["unfilled"].sum()
+    lines = []
+    for p, r in open_.iterrows():
+        roles = per_role.xs(p, level="period").sort_values(ascending=False, kind="stable")
+        parts = ", ".join(f"{str(k).replace('-', ' ')} {v:,.0f}" for k, v in roles.items())
+        lines.append(
+            f"{_label(p)}: {r['unfilled']:,.0f} vehicles short of {r['slots']:,.0f} slots ({parts})"
+        )
     worst = gaps[gaps["unfilled"] > 0].sort_values("unfilled", ascending=False, kind="stable")
     for _, r in worst.head(limit).iterrows():
         lines.append(
             f"  {r['formation']} {str(r['role']).replace('-', ' ')} in {_label(r['period'])}: "
             f"{r['unfilled']:g} of {r['slots']:g} unfilled"
         )
-    return lines
+    return lines + tail
 
 
 def iis_lines(result: IisResult) -> list[str]:

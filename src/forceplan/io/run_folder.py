@@ -77,6 +77,7 @@ TEXT_COLUMNS = frozenset(
         "text",
         "formation",
         "reasons",
+        "remedy",
     }
 )
 """Contract columns that hold text (ids, words); every other contract column is a number."""

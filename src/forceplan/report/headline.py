@@ -405,12 +405,13 @@ def remedies(data: ReportData) -> list[str]:
     frame = data.remedies
     if frame is None or frame.empty:
         return []
-    out = []
+    out: list[str] = []
     for _, row in frame.iterrows():
         text = str(row.get("text", "")).strip()
         if not text:
             text = f"{row.get('remedy', '')}: {row.get('quantity', '')} {row.get('unit', '')}"
-        out.append(text)
+        if text not in out:  # one sentence per shortfall (its additions share it)
+            out.append(text)
     return out
 
 

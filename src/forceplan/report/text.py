@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from forceplan.report.data import ReportData
@@ -86,11 +87,29 @@ def shortfall_sections(data: ReportData) -> list[Section]:
     missing = frame["sentence"].isna()
     if missing.any():
         frame.loc[missing, "sentence"] = frame.loc[missing].apply(_fallback_shortfall, axis=1)
+    closing = remedy_texts(data)
+    if closing:
+        key = frame["constraint"].astype(str) + "[" + frame["coordinates"].astype(str) + "]"
+        found = key.map(closing)
+        frame["sentence"] = frame["sentence"].astype(str) + np.where(
+            found.notna(), ". What closes it: " + found.fillna("").astype(str), ""
+        )
     order = list(dict.fromkeys(frame["family"]))
     return [
         Section(family_title(f), frame.loc[frame["family"] == f, "sentence"].astype(str).tolist())
         for f in order
     ]
+
+
+def remedy_texts(data: ReportData) -> dict[str, str]:
+    """Shortfall key (``constraint[coordinates]``) -> what closes it, from ``plan/remedies.csv``."""
+    frame = data.remedies
+    if frame is None or frame.empty or "shortfall" not in frame:
+        return {}
+    column = "remedy_text" if "remedy_text" in frame else "text"
+    texts = frame[column].fillna("").astype(str)
+    texts = texts.where(texts.str.strip() != "", frame["text"].fillna("").astype(str))
+    return dict(zip(frame["shortfall"].astype(str), texts, strict=True))
 
 
 def _fallback_binding(row: pd.Series) -> str:
@@ -100,34 +119,14 @@ def _fallback_binding(row: pd.Series) -> str:
     )
 
 
-def binding_lines(data: ReportData) -> tuple[list[str], int] | None:
-    """The binding constraints in words, strongest first.
-
-    Returns
-    -------
-    tuple of (list of str, int) or None
-        The sentences of the :data:`BINDING_SHOWN` constraints with the largest
-        absolute dual and how many more there are; ``None`` when the run has no
-        ``plan/binding.csv``.
-    """
-    frame = data.binding
-    if frame is None:
-        return None
-    frame = frame.assign(strength=frame["dual"].abs()).sort_values(
-        "strength", ascending=False, kind="stable"
-    )
-    shown = frame.head(BINDING_SHOWN)
-    sentences = [
-        text if text.strip() else _fallback_binding(row)
-        for text, (_, row) in zip(shown["text"], shown.iterrows(), strict=True)
-    ]
-    return sentences, len(frame) - len(shown)
-
+STAGE_RANK: dict[str, int] = {"shortfall": 0, "weighted": 0, "interoperability": 1, "cost": 2}
+"""Order of the solver stages (the most important goal first)."""
 
 STAGE_TITLES: dict[str, str] = {
-    "shortfall": "Stage 1, shortfalls (in requirement-periods of shortfall)",
-    "interoperability": "Stage 2, interoperability (in interoperable capability points)",
-    "cost": "Stage 3, cost (in money)",
+    "shortfall": "Shortfall stage (in requirement-periods of shortfall avoided)",
+    "interoperability": "Interoperability stage (in interoperable capability points)",
+    "cost": "Cost stage (in money saved)",
+    "weighted": "Weighted objective (in objective units)",
 }
 """Heading of each solver stage's binding constraints."""
 
@@ -135,13 +134,65 @@ BINDING_PER_STAGE = 10
 """Binding constraints listed per stage; the rest are counted."""
 
 
+def _ranked(frame: pd.DataFrame) -> pd.DataFrame:
+    """*frame* in briefing order: stage by stage, then within each stage verified figures first,
+    largest shown figure (the re-solved effect where verified, else the dual) first.
+
+    Figures of different stages are in different units and are never ranked against each other.
+    """
+    if "verified" in frame:
+        verified = frame["verified"].astype(str).str.lower().isin({"true", "1", "yes"})
+    else:
+        verified = pd.Series(True, index=frame.index)
+    shown = frame["dual"].astype(float)
+    if "replanned_effect" in frame:
+        effect = pd.to_numeric(frame["replanned_effect"], errors="coerce")
+        shown = effect.where(verified & effect.notna(), shown)
+    stage = (
+        frame["stage"].astype(str).map(STAGE_RANK).fillna(9)
+        if "stage" in frame
+        else pd.Series(0, index=frame.index)
+    )
+    return (
+        frame.assign(_st=stage, _v=~verified, _a=-shown.abs(), verified_=verified)
+        .sort_values(["_st", "_v", "_a"], kind="stable")
+        .drop(columns=["_st", "_v", "_a"])
+    )
+
+
+def _binding_sentence(row: pd.Series) -> str:
+    text = str(row["text"])
+    line = text if text.strip() else _fallback_binding(row)
+    if not bool(row["verified_"]) and "not verified" not in line:
+        line += " (not verified by re-planning)"
+    return line
+
+
+def binding_lines(data: ReportData) -> tuple[list[str], int] | None:
+    """The binding constraints in words, stage by stage, strongest first within each stage.
+
+    Returns
+    -------
+    tuple of (list of str, int) or None
+        The sentences of at most :data:`BINDING_SHOWN` constraints and how many more
+        there are; ``None`` when the run has no ``plan/binding.csv``.
+    """
+    frame = data.binding
+    if frame is None:
+        return None
+    shown = _ranked(frame).head(BINDING_SHOWN)
+    sentences = [_binding_sentence(row) for _, row in shown.iterrows()]
+    return sentences, len(frame) - len(shown)
+
+
 def binding_sections(data: ReportData) -> list[Section] | None:
     """The binding constraints in words, one section per solver stage, strongest first.
 
     Shadow prices of different stages are in different units (shortfall avoided,
-    interoperable points, money), so they are ranked within each stage, never
-    across. Without a ``stage`` column the constraints are grouped by unit.
-    Figures marked unverified (a ``verified`` column that is false) are said so.
+    money), so they are ranked within each stage, never across, and each section is
+    headed by its stage and unit. Without a ``stage`` column the constraints are
+    grouped by unit. Figures marked unverified (a ``verified`` column that is false)
+    are said so and come after the verified ones of their stage.
 
     Returns
     -------
@@ -152,18 +203,11 @@ def binding_sections(data: ReportData) -> list[Section] | None:
     if frame is None:
         return None
     group = "stage" if "stage" in frame else "unit"
-    frame = frame.assign(strength=frame["dual"].astype(float).abs())
+    ranked = _ranked(frame)
     out = []
-    for key, g in frame.groupby(group, sort=False):
-        g = g.sort_values("strength", ascending=False, kind="stable")
+    for key, g in ranked.groupby(group, sort=False):
         shown = g.head(BINDING_PER_STAGE)
-        lines = []
-        for _, row in shown.iterrows():
-            text = str(row["text"])
-            line = text if text.strip() else _fallback_binding(row)
-            if "verified" in row and str(row["verified"]).lower() in ("false", "0", "no"):
-                line += " (not verified by re-planning)"
-            lines.append(line)
+        lines = [_binding_sentence(row) for _, row in shown.iterrows()]
         if len(g) > len(shown):
             lines.append(f"... and {len(g) - len(shown)} more in plan/binding.csv")
         title = STAGE_TITLES.get(str(key), str(key)) if group == "stage" else f"In {key}"

@@ -80,6 +80,7 @@ EXPLAIN_TABLES: dict[str, list[str]] = {
     "formation_gaps": ["period", "formation", "role", "slots", "filled", "unfilled"],
     "formation_levels": ["period", "formation", "level", "score", "reasons"],
     "binding": ["constraint", "coordinates", "dual", "unit", "text"],
+    "remedies": ["shortfall", "remedy", "quantity", "unit", "cost", "text"],
 }
 """Explanation tables (file ``plan/<name>.csv``) -> their leading columns.
 

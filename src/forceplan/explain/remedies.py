@@ -1,0 +1,712 @@
+r"""What closes the gap: for each shortfall, the smallest concrete additions that close it.
+
+The plan's model is rebuilt and solved as an LP with the plan's integer
+decisions fixed (as for the shadow prices, :mod:`forceplan.explain.duals`),
+with one **elastic** variable :math:`e_k \ge 0` added to each row of four
+families, so that the row's limit becomes :math:`\text{limit} + e_k`:
+
+=====================  ===============================  =======================================
+row relaxed            addition :math:`e_k`              price :math:`p_k` (USD million / unit)
+=====================  ===============================  =======================================
+``supply-limit``       units more from the source in    the source's price; for a donation (or a
+[source, period]       that period                      free offer) the item's ``unit_cost``
+``line-capacity``      units more out of the line in    the line's ``unit_cost`` (or the item's)
+[line, period]         that period
+``training-capacity``  crews more trained for the        a tenth of the mean ``unit_cost`` of the
+[class, period]        class in that period             class's types that need training
+``budget-limit``       money more in the stream in      1 (per USD million)
+[stream, period]       that period
+=====================  ===============================  =======================================
+
+(each price at least :data:`MIN_PRICE`). For each shortfall :math:`j` of
+``plan/shortfalls.csv``, with slack :math:`\delta_j`:
+
+1. **base**: the plan's own stages (shortfall, then cost) with every
+   :math:`e = 0`; the slacks :math:`\bar\delta` and the cost part
+   :math:`\bar C` are kept;
+2. **close**: minimise :math:`\delta_j` with the additions free and every
+   other slack held at most at its base value (so an addition never closes one
+   gap by opening another), giving :math:`\delta_j^*` (0 when the additions
+   can close it);
+3. **smallest**: minimise :math:`\sum_k p_k e_k` subject to
+   :math:`\delta_j \le \delta_j^*`: the cheapest additions that close it,
+   used only for that (any addition not needed to close the gap costs more);
+4. each addition is rounded **up** to its unit (whole items, whole crews,
+   0.1 USD million) and **applied**: the plan's stages are solved again with
+   the additions fixed at those amounts, every other slack no larger than in
+   the base and :math:`\delta_j \le \delta_j^*`. The remedy's ``cost`` is
+   that plan's cost part less
+   :math:`\bar C` (what the plan costs more over the horizon: the purchases,
+   their upkeep, ammunition, ...), shared among the additions in proportion to
+   :math:`p_k e_k`; ``remaining`` is :math:`\delta_j` in that plan.
+
+:func:`apply_remedies` writes the additions of a shortfall into a scenario
+(a budget row's amount; a one-period source row copying the source; a
+one-period market row of the line's country at its unit cost for more line
+output; a one-period training pipeline), so that a re-plan checks them.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+import pandas as pd
+
+from forceplan.allocate.highs import HighsModel
+from forceplan.domain.scenario import Scenario
+from forceplan.explain.duals import FEASIBILITY_TOLERANCE, STAGE_TOLERANCE, _fix_integers
+from forceplan.model.build import ModelBundle
+from forceplan.model.objective import Stage, stages
+from forceplan.results.contract import EXPLAIN_TABLES
+
+log = logging.getLogger(__name__)
+
+REMEDY_COLUMNS = EXPLAIN_TABLES["remedies"]
+"""Leading columns of ``plan/remedies.csv``."""
+
+EXTRA_COLUMNS = (
+    "kind",
+    "target",
+    "item",
+    "period",
+    "constraint",
+    "coordinates",
+    "price",
+    "closes",
+    "remaining",
+    "total_cost",
+    "shortfall_text",
+    "remedy_text",
+)
+"""Columns of ``plan/remedies.csv`` after the contractual ones."""
+
+ELASTIC = {
+    "budget-limit": "budget",
+    "supply-limit": "supply",
+    "line-capacity": "line",
+    "training-capacity": "training",
+}
+"""Rows that get an elastic addition, and the kind of remedy it is."""
+
+SLACKS = {
+    "capability-floor": "capability-shortfall",
+    "ammo-balance": "ammo-shortfall",
+    "ammo-reserve": "ammo-reserve_shortfall",
+    "force-slots": "force-shortfall",
+    "industry-share": "industry-share_shortfall",
+    "industry-capacity": "industry-capacity_shortfall",
+    "donor-minimum": "donor-shortfall",
+    "interop-target": "interop-shortfall",
+    "budget-cover": "budget-unfunded",
+}
+"""``plan/shortfalls.csv`` constraint -> the slack variable that measures it."""
+
+MIN_PRICE = 1e-3
+"""Least price of one unit of an addition (USD million), so that no addition is free."""
+
+TRAINING_SHARE = 0.1
+"""A crew is priced at this share of the mean unit cost of the class's types that need training."""
+
+MONEY_STEP = 0.1
+"""Money additions are rounded up to this many USD million."""
+
+NEGLIGIBLE = 1e-6
+"""Additions (in their unit) and slacks (relative to the requirement) below this are zero."""
+
+
+@dataclass
+class _Elastic:
+    """The elastic columns: one per relaxed row, with what it means."""
+
+    frame: pd.DataFrame  # kind, constraint, coordinates, target, item, period, unit, price, col
+    first_col: int
+
+
+def _rows(bundle: ModelBundle, name: str) -> pd.DataFrame:
+    con = bundle.model.constraints[name]
+    labels = np.asarray(con.labels.values)
+    pos = np.nonzero(labels >= 0)
+    frame = pd.DataFrame({"label": labels[pos]})
+    for dim, idx in zip(con.labels.dims, pos, strict=True):
+        frame[str(dim)] = con.labels.coords[dim].values[idx]
+    return frame
+
+
+def _unit_costs(scenario: Scenario) -> pd.Series:
+    parts = []
+    for table in ("equipment", "munitions"):
+        frame = scenario.tables[table]
+        parts.append(
+            pd.Series(
+                pd.to_numeric(frame["unit_cost"], errors="coerce").fillna(0.0).to_numpy(),
+                index=frame["id"].astype(str).to_numpy(),
+            )
+        )
+    return pd.concat(parts)
+
+
+def _elastic_rows(bundle: ModelBundle) -> pd.DataFrame:
+    """Every relaxed row: its kind, what it adds to, the unit and price of one more."""
+    d = bundle.data
+    scen = bundle.scenario
+    units = scen.item_units()
+    cost = _unit_costs(scen)
+    currency = scen.header.currency
+    frames = []
+    for name, kind in ELASTIC.items():
+        if name not in bundle.model.constraints:
+            continue
+        rows = _rows(bundle, name)
+        if rows.empty:
+            continue
+        dims = [c for c in rows.columns if c != "label"]
+        rows["coordinates"] = [
+            ", ".join(f"{k}={v}" for k, v in zip(dims, vals, strict=True))
+            for vals in rows[dims].itertuples(index=False, name=None)
+        ]
+        rows["constraint"] = name
+        rows["kind"] = kind
+        if name == "budget-limit":
+            rows["target"] = rows["stream"].astype(str)
+            rows["item"] = ""
+            rows["unit"] = currency
+            rows["price"] = 1.0
+        elif name == "supply-limit":
+            src = d.src.set_index(d.sources)
+            rows["target"] = rows["source"].astype(str)
+            rows["item"] = rows["source"].map(src["item"]).astype(str)
+            rows["unit"] = rows["item"].map(units).fillna("units").astype(str)
+            price = rows["source"].map(src["price"]).astype(float)
+            rows["price"] = price.where(price > 0, rows["item"].map(cost).fillna(0.0))
+        elif name == "line-capacity":
+            ln = d.ln.set_index(d.lines)
+            rows["target"] = rows["line"].astype(str)
+            rows["item"] = rows["line"].map(ln["product"]).astype(str)
+            rows["unit"] = rows["item"].map(units).fillna("units").astype(str)
+            price = rows["line"].map(ln["unit_cost"]).astype(float)
+            rows["price"] = price.where(price > 0, rows["item"].map(cost).fillna(0.0))
+        else:  # training-capacity
+            eq = scen.tables["equipment"]
+            trained = eq[pd.to_numeric(eq["training_weeks"], errors="coerce").fillna(0) > 0]
+            mean = (
+                pd.to_numeric(trained["unit_cost"], errors="coerce")
+                .fillna(0.0)
+                .groupby(trained["class"].astype(str))
+                .mean()
+            )
+            rows["target"] = rows["class"].astype(str)
+            rows["item"] = ""
+            rows["unit"] = "crews"
+            rows["price"] = TRAINING_SHARE * rows["class"].astype(str).map(mean).fillna(0.0)
+        rows["price"] = np.maximum(rows["price"].astype(float).to_numpy(), MIN_PRICE)
+        rows["period"] = rows["period"].astype(int)
+        frames.append(
+            rows[
+                [
+                    "label",
+                    "kind",
+                    "constraint",
+                    "coordinates",
+                    "target",
+                    "item",
+                    "period",
+                    "unit",
+                    "price",
+                ]
+            ]
+        )
+    if not frames:
+        return pd.DataFrame(
+            columns=[
+                "label",
+                "kind",
+                "constraint",
+                "coordinates",
+                "target",
+                "item",
+                "period",
+                "unit",
+                "price",
+            ]
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+class _Solver:
+    """The plan's LP (integers fixed) with the elastic columns, and its stages."""
+
+    def __init__(self, bundle: ModelBundle, fixed: dict[str, np.ndarray], mode: str) -> None:
+        self.bundle = bundle
+        self.hm = hm = HighsModel(bundle.model, relax=True)
+        h = hm.h
+        for option in ("primal_feasibility_tolerance", "dual_feasibility_tolerance"):
+            h.setOptionValue(option, FEASIBILITY_TOLERANCE)
+        _fix_integers(hm, bundle, fixed)
+        self.stages: list[Stage] = stages(bundle, mode)
+        el = _elastic_rows(bundle)
+        el["row"] = hm.row_of[el["label"].to_numpy(dtype=np.int64)] if len(el) else []
+        el = el[el["row"] >= 0].reset_index(drop=True)
+        self.first_col = hm.n_cols
+        n = len(el)
+        if n:
+            # one column per row: coefficient -1 on a <= row, i.e. the limit grows by e
+            starts = np.arange(n, dtype=np.int32)
+            index = el["row"].to_numpy(dtype=np.int32)
+            h.addCols(
+                n,
+                np.zeros(n),
+                np.zeros(n),
+                np.full(n, highspy.kHighsInf),
+                n,
+                starts,
+                index,
+                np.full(n, -1.0),
+            )
+        el["col"] = np.arange(self.first_col, self.first_col + n)
+        self.elastic = el
+        self.cost = bundle.objective_part("cost")
+        # the slacks, by variable name: labels and columns
+        self.slacks: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for name in bundle.shortfall_scales:
+            if name in bundle.model.variables:
+                labels = np.asarray(bundle.model.variables[name].labels.values).ravel()
+                labels = labels[labels >= 0]
+                cols = hm.col_of[labels]
+                keep = cols >= 0
+                self.slacks[name] = (labels[keep], cols[keep])
+        self.holds: list[tuple[int, float]] = []
+        self.basis: object = None
+
+    # -- low level -------------------------------------------------------------------------
+    def _objective(self, labels: np.ndarray, coeffs: np.ndarray, elastic: np.ndarray) -> None:
+        hm = self.hm
+        hm.set_objective(labels, coeffs)
+        n = len(self.elastic)
+        if n:
+            cols = self.elastic["col"].to_numpy(dtype=np.int32)
+            hm.h.changeColsCost(n, cols, np.asarray(elastic, dtype=float))
+
+    def _run(self) -> tuple[np.ndarray, np.ndarray] | None:
+        h = self.hm.h
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            log.warning("remedy LP: %s", self.hm.status_text())
+            return None
+        col = np.asarray(h.getSolution().col_value, dtype=float)
+        values = np.zeros(len(self.hm.col_of))
+        values[self.hm.vlabels] = col[: self.hm.n_cols]
+        return values, col[self.hm.n_cols :]
+
+    def set_elastic_bounds(self, lower: np.ndarray, upper: np.ndarray) -> None:
+        n = len(self.elastic)
+        if n:
+            cols = self.elastic["col"].to_numpy(dtype=np.int32)
+            self.hm.h.changeColsBounds(n, cols, np.asarray(lower, float), np.asarray(upper, float))
+
+    def set_col_upper(self, cols: np.ndarray, upper: np.ndarray) -> None:
+        if len(cols):
+            lower = self.hm.lb[cols]
+            self.hm.h.changeColsBounds(
+                len(cols), cols.astype(np.int32), lower, np.asarray(upper, dtype=float)
+            )
+
+    def free_holds(self) -> None:
+        for row, _ in self.holds:
+            self.hm.h.changeRowBounds(row, -np.inf, np.inf)
+
+    # -- the plan's stages -------------------------------------------------------------------
+    def plan(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Solve the plan's stages (each held at its optimum for the next); the last solution."""
+        zero = np.zeros(len(self.elastic))
+        self.free_holds()
+        out = None
+        for i, stage in enumerate(self.stages):
+            _, labels, coeffs = stage.terms.arrays()
+            self._objective(labels, coeffs / stage.scale, zero)
+            out = self._run()
+            if out is None:
+                return None
+            if i < len(self.stages) - 1:
+                got = self.hm.objective_value()
+                if len(self.holds) <= i:
+                    norm = abs(got) if abs(got) > 1e-6 else 1.0
+                    row = self.hm.add_row(labels, coeffs / stage.scale / norm, -np.inf, np.inf)
+                    self.holds.append((row, norm))
+                row, norm = self.holds[i]
+                self.hm.h.changeRowBounds(row, -np.inf, (got + STAGE_TOLERANCE * abs(got)) / norm)
+        return out
+
+    def cost_of(self, values: np.ndarray) -> float:
+        return float(self.cost.evaluate(values).sum())
+
+
+def _slack_label(bundle: ModelBundle, constraint: str, coordinates: str) -> int:
+    """The label of the slack that measures the shortfall row (-1 when there is none)."""
+    name = SLACKS.get(constraint)
+    if name is None or name not in bundle.model.variables:
+        return -1
+    labels = bundle.model.variables[name].labels
+    where: dict[str, object] = {}
+    for part in str(coordinates).split(", "):
+        key, _, value = part.partition("=")
+        if key in labels.dims:
+            where[key] = int(value) if key == "period" else value
+    try:
+        found = np.asarray(labels.sel(where).values)
+    except (KeyError, ValueError):
+        return -1
+    if found.size != 1:
+        return -1
+    return int(found.reshape(-1)[0])
+
+
+def involved(scenario: Scenario, constraint: str, coordinates: str) -> tuple[set[str], set[str]]:
+    """The items and training classes whose supply can close a shortfall row.
+
+    A capability floor or formation slots of a role: the role's types, the munitions
+    they use and their classes; an ammunition need or war reserve: the munition; a
+    donor minimum: the donor's item; a home-capacity target: its product. Budgets are
+    always involved; the interoperability target and the home-industry share involve
+    every item.
+    """
+    where = dict(part.partition("=")[::2] for part in str(coordinates).split(", "))
+    eq = scenario.tables["equipment"]
+    everything = set(eq["id"].astype(str)) | set(scenario.tables["munitions"]["id"].astype(str))
+    if constraint in ("capability-floor", "force-slots"):
+        types = eq[eq["role"].astype(str) == where.get("role", "")]
+        ids = set(types["id"].astype(str))
+        em = scenario.tables["equipment_munitions"]
+        ammo = set(em.loc[em["equipment"].astype(str).isin(ids), "munition"].astype(str))
+        return ids | ammo, set(types["class"].astype(str))
+    if constraint in ("ammo-balance", "ammo-reserve"):
+        return {where.get("munition", "")}, set()
+    if constraint == "donor-minimum":
+        return {where.get("donor", "").partition(":")[2]}, set()
+    if constraint == "industry-capacity":
+        return {where.get("product", "")}, set()
+    if constraint == "budget-cover":
+        return set(), set()
+    return everything, set(eq["class"].astype(str))
+
+
+def _round_up(value: float, kind: str) -> float:
+    step = MONEY_STEP if kind == "budget" else 1.0
+    return math.ceil(value / step - 1e-6) * step
+
+
+def _names(scenario: Scenario) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for table in ("equipment", "munitions"):
+        frame = scenario.tables[table]
+        ids = frame["id"].astype(str)
+        shown = frame["name"].astype(str).where(frame["name"].astype(str).str.strip() != "", ids)
+        names.update(zip(ids, shown, strict=True))
+    return names
+
+
+def _q(x: float) -> str:
+    from forceplan.results.extract import fmt
+
+    return fmt(float(x))
+
+
+def _addition_words(row: pd.Series, scenario: Scenario, names: dict[str, str]) -> str:
+    """One addition in words, e.g. 'about 7 more PAC-2 GEM-T from the Germany donation ...'."""
+    qty = float(row["quantity"])
+    unit = str(row["unit"])
+    period = int(row["period"])
+    kind = str(row["kind"])
+    if kind == "budget":
+        return f"{_q(qty)} {unit} more in the {row['target']} budget in {period}"
+    if kind == "training":
+        crews = "crew" if qty == 1 else "crews"
+        return f"{_q(qty)} more {str(row['target']).replace('-', ' ')} {crews} trained in {period}"
+    item = names.get(str(row["item"]), str(row["item"]))
+    what = item if unit == "units" else f"{unit} of {item}"
+    if kind == "line":
+        return f"about {_q(qty)} more {what} out of the {row['target']} line in {period}"
+    src = scenario.tables["sources"].set_index("id")
+    source = str(row["target"])
+    country = str(src.loc[source, "country"]) if source in src.index else ""
+    how = "donation" if source in src.index and src.loc[source, "kind"] == "donor" else "offer"
+    return f"about {_q(qty)} more {what} in {period} ({country} {how}, {source})"
+
+
+def remedies(
+    bundle: ModelBundle,
+    fixed: dict[str, np.ndarray],
+    shortfalls: pd.DataFrame,
+    mode: str | None = None,
+) -> pd.DataFrame:
+    """``plan/remedies.csv``: the smallest additions that close each shortfall, and their cost.
+
+    Parameters
+    ----------
+    bundle
+        A freshly built model of the plan's scenario (not solved).
+    fixed
+        The plan's integer decisions (name -> values), held in every LP.
+    shortfalls
+        ``plan/shortfalls.csv`` of the plan.
+    mode
+        Objective mode (default: the header's).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per addition (``shortfall``, ``remedy``, ``quantity``, ``unit``,
+        ``cost``, ``text``, then :data:`EXTRA_COLUMNS`); a shortfall no addition
+        can narrow has one row with remedy ``none``.
+    """
+    scenario = bundle.scenario
+    currency = scenario.header.currency
+    columns = [*REMEDY_COLUMNS, *EXTRA_COLUMNS]
+    if shortfalls is None or shortfalls.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    mode = mode or scenario.header.objective.mode
+    sv = _Solver(bundle, fixed, mode)
+    el = sv.elastic
+    n = len(el)
+    zeros = np.zeros(n)
+    sv.set_elastic_bounds(zeros, zeros)
+    base = sv.plan()
+    if base is None:
+        log.warning("remedies: the plan's LP could not be solved")
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    base_values = base[0]
+    sv.basis = sv.hm.h.getBasis()
+    base_cost = sv.cost_of(base_values)
+    all_cols = np.concatenate([c for _, c in sv.slacks.values()] or [np.zeros(0, np.int64)])
+    all_labels = np.concatenate([lab for lab, _ in sv.slacks.values()] or [np.zeros(0, np.int64)])
+    held = base_values[all_labels]
+    original_upper = sv.hm.ub[all_cols]
+    names = _names(scenario)
+    price = el["price"].to_numpy(dtype=float)
+    kinds = el["kind"].to_numpy(dtype=object)
+    out: list[dict[str, object]] = []
+    for _, short in shortfalls.iterrows():
+        key = f"{short['constraint']}[{short['coordinates']}]"
+        label = _slack_label(bundle, str(short["constraint"]), str(short["coordinates"]))
+        text = str(short.get("text", "")) or key
+        amount = float(short.get("amount", np.nan))
+        requirement = float(short.get("requirement", np.nan)) if "requirement" in short else np.nan
+        tol = NEGLIGIBLE * max(1.0, abs(requirement) if np.isfinite(requirement) else 1.0)
+        col = int(sv.hm.col_of[label]) if label >= 0 else -1
+        none = {
+            "shortfall": key,
+            "remedy": "none",
+            "quantity": np.nan,
+            "unit": "",
+            "cost": np.nan,
+            "kind": "none",
+            "target": "",
+            "item": "",
+            "period": short.get("period", np.nan),
+            "constraint": "",
+            "coordinates": "",
+            "price": np.nan,
+            "closes": False,
+            "remaining": amount,
+            "total_cost": np.nan,
+            "shortfall_text": text,
+            "remedy_text": "",
+        }
+        if col < 0:
+            why = "no addition is modelled for this kind of gap"
+            out.append({**none, "text": f"{text}: {why}", "remedy_text": why})
+            continue
+        # 2. close: the other slacks held at their base values, the additions free
+        sv.free_holds()
+        sv.set_col_upper(all_cols, held + NEGLIGIBLE * np.maximum(1.0, np.abs(held)))
+        sv.set_col_upper(np.array([col]), np.array([sv.hm.ub[col]]))
+        items, classes = involved(scenario, str(short["constraint"]), str(short["coordinates"]))
+        usable = (
+            (kinds == "budget")
+            | (((kinds == "supply") | (kinds == "line")) & el["item"].isin(items).to_numpy())
+            | ((kinds == "training") & el["target"].isin(classes).to_numpy())
+        )
+        sv.set_elastic_bounds(zeros, np.where(usable, np.inf, 0.0))
+        sv.hm.h.setBasis(sv.basis)
+        sv._objective(np.array([label]), np.array([1.0]), zeros)
+        closed = sv._run()
+        if closed is None:
+            why = "the remedy LP could not be solved"
+            out.append({**none, "text": f"{text}: {why}", "remedy_text": why})
+            continue
+        least = float(closed[0][label])
+        # 3. smallest: the cheapest additions that get it there
+        sv.set_col_upper(np.array([col]), np.array([least + tol]))
+        sv._objective(np.zeros(0, dtype=np.int64), np.zeros(0), price)
+        smallest = sv._run()
+        if smallest is None:
+            why = "the remedy LP could not be solved"
+            out.append({**none, "text": f"{text}: {why}", "remedy_text": why})
+            continue
+        extra = smallest[1]
+        used = np.flatnonzero(extra > NEGLIGIBLE)
+        quantity = np.array([_round_up(extra[k], str(kinds[k])) for k in used])
+        # 4. applied: the plan's stages again with the additions fixed at their rounded amounts,
+        # the other gaps no wider than in the plan and this one no wider than step 2 found
+        sv.set_col_upper(np.array([col]), np.array([least + tol]))
+        fixed_extra = zeros.copy()
+        fixed_extra[used] = quantity
+        sv.set_elastic_bounds(fixed_extra, fixed_extra)
+        sv.hm.h.setBasis(sv.basis)
+        replanned = sv.plan()
+        sv.set_elastic_bounds(zeros, zeros)
+        sv.set_col_upper(all_cols, original_upper)
+        if replanned is None or not len(used):
+            reason = (
+                "more supply, line output, crew training or money in the scenario's sources, "
+                "lines, pipelines and budgets cannot narrow it (nothing that could fill it can "
+                "arrive in time)"
+                if not len(used)
+                else "the plan with the additions could not be solved"
+            )
+            out.append({**none, "text": f"{text}: {reason}", "remedy_text": reason})
+            continue
+        remaining = float(replanned[0][label])
+        if remaining <= tol:
+            remaining = 0.0
+        total = sv.cost_of(replanned[0]) - base_cost
+        value = price[used] * quantity
+        share = value / value.sum() if value.sum() > 0 else np.full(len(used), 1 / len(used))
+        parts = []
+        rows = []
+        for k, q, s in zip(used, quantity, share, strict=True):
+            e = el.iloc[k]
+            row = {
+                "shortfall": key,
+                "remedy": f"{e['kind']}: {e['target']} in {int(e['period'])}",
+                "quantity": float(q),
+                "unit": str(e["unit"]),
+                "cost": float(total * s),
+                "kind": str(e["kind"]),
+                "target": str(e["target"]),
+                "item": str(e["item"]),
+                "period": int(e["period"]),
+                "constraint": str(e["constraint"]),
+                "coordinates": str(e["coordinates"]),
+                "price": float(e["price"]),
+                "closes": remaining == 0.0,
+                "remaining": remaining,
+                "total_cost": float(total),
+                "shortfall_text": text,
+            }
+            parts.append(_addition_words(pd.Series(row), scenario, names))
+            rows.append(row)
+        if len(parts) > 1:
+            what = ", ".join(parts[:-1]) + " and " + parts[-1]
+        else:
+            what = parts[0]
+        effect = (
+            "close the gap"
+            if remaining == 0.0
+            else f"cut the gap to {_q(remaining)} {short.get('unit', '')}"
+        )
+        then = f"the plan then costs {_q(abs(total))} {currency} {'more' if total >= 0 else 'less'}"
+        for row in rows:
+            row["text"] = f"{what} {effect} ({text}); {then}"
+            row["remedy_text"] = f"{what} {effect}; {then}"
+        out.extend(rows)
+    frame = pd.DataFrame(out)
+    frame["quantity"] = np.round(frame["quantity"].astype(float), 6)
+    for c in ("cost", "total_cost", "remaining"):
+        frame[c] = np.round(frame[c].astype(float), 6) + 0.0
+    return frame[columns].reset_index(drop=True)
+
+
+def remedy_table(
+    scenario: Scenario,
+    tables: dict[str, pd.DataFrame],
+    *,
+    solved_model: object | None = None,
+    mode: str | None = None,
+) -> dict[str, pd.DataFrame]:
+    """``remedies`` of a plan from its scenario and tables (see :func:`remedies`)."""
+    from forceplan.explain.duals import integer_values_from_model, integer_values_from_tables
+    from forceplan.model.build import build_model
+
+    bundle = build_model(scenario)
+    if solved_model is not None:
+        fixed = integer_values_from_model(bundle, solved_model)  # type: ignore[arg-type]
+    else:
+        fixed = integer_values_from_tables(bundle, tables)
+    return {"remedies": remedies(bundle, fixed, tables.get("shortfalls"), mode)}  # type: ignore[arg-type]
+
+
+def apply_remedies(scenario: Scenario, remedy_rows: pd.DataFrame) -> Scenario:
+    """*scenario* with the additions of *remedy_rows* written into its inputs.
+
+    A budget addition raises the stream's amount in its period; a supply
+    addition is a new source row copying the source, open in that period
+    only, with the added quantity; a line addition is a one-period market row
+    of the line's country and product at the line's unit cost (no lead time);
+    a training addition is a one-period pipeline of the class. Rows of kind
+    ``none`` are ignored.
+
+    Returns
+    -------
+    Scenario
+        A new, validated scenario.
+    """
+    from forceplan.io.records import from_records
+
+    tables = {name: frame.copy() for name, frame in scenario.tables.items()}
+    for i, (_, r) in enumerate(remedy_rows.iterrows()):
+        kind, target, period = str(r["kind"]), str(r["target"]), r["period"]
+        qty = float(r["quantity"])
+        if kind == "none" or not np.isfinite(qty) or qty <= 0:
+            continue
+        period = int(period)
+        tag = f"remedy-{i + 1}-{period}"
+        if kind == "budget":
+            b = tables["budgets"]
+            where = (b["stream"].astype(str) == target) & (b["period"].astype(int) == period)
+            if where.any():
+                b.loc[where.idxmax(), "amount"] = float(b.loc[where, "amount"].iloc[0]) + qty
+            else:
+                owner = b.loc[b["stream"].astype(str) == target, "owner"].iloc[0]
+                add = {"stream": target, "owner": owner, "period": period, "amount": qty}
+                tables["budgets"] = pd.concat([b, pd.DataFrame([add])], ignore_index=True)
+        elif kind == "supply":
+            s = tables["sources"]
+            row = s[s["id"].astype(str) == target].iloc[0].copy()
+            row["id"] = f"{target}-{tag}"
+            row["quantity"] = qty
+            row["first_period"] = period
+            row["last_period"] = period
+            tables["sources"] = pd.concat([s, row.to_frame().T], ignore_index=True)
+        elif kind == "line":
+            ln = tables["lines"].set_index("id")
+            line = ln.loc[target]
+            s = tables["sources"]
+            add = {
+                "id": f"{target}-{tag}",
+                "kind": "market",
+                "country": line["country"],
+                "item": line["product"],
+                "quantity": qty,
+                "first_period": period,
+                "last_period": period,
+                "price": float(line["unit_cost"]),  # type: ignore[arg-type]
+                "lead_time": 0,
+                "unit": line["unit"],
+                "lot_size": line["lot_size"],
+            }
+            tables["sources"] = pd.concat([s, pd.DataFrame([add])], ignore_index=True)
+        elif kind == "training":
+            tr = tables["training"]
+            add = {
+                "id": f"{target}-{tag}",
+                "class": target,
+                "capacity": qty,
+                "first_period": period,
+                "last_period": period,
+            }
+            tables["training"] = pd.concat([tr, pd.DataFrame([add])], ignore_index=True)
+    return from_records(scenario.header, tables)
