@@ -182,7 +182,7 @@ def failure_lines(stress: dict[str, Any], limit: int = MAX_BOXES) -> list[str]:
     f = stress["failures"]
     if not len(f):
         return []
-    has_box = f["conditions"].fillna("").astype(str) != ""
+    has_box = f["conditions"].astype(str).replace("nan", "") != ""
     ordered = pd.concat([f[has_box], f[~has_box]])
     return [str(t) for t in ordered["text"].head(limit) if str(t)]
 

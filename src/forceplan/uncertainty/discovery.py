@@ -92,7 +92,9 @@ def prim_box(x: pd.DataFrame, y: np.ndarray, density: float = DENSITY) -> Box | 
     density
         Share of failures in the box aimed at.
     """
-    from ema_workbench.analysis import prim
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the workbench warns of optional parallel back ends
+        from ema_workbench.analysis import prim
 
     y = np.asarray(y, dtype=bool)
     x = x.loc[:, x.nunique() > 1].astype(float).reset_index(drop=True)
@@ -211,7 +213,7 @@ def failure_boxes(
     factors: pd.DataFrame,
     outcomes: pd.DataFrame,
     meta: pd.DataFrame,
-    max_outcomes: int = 8,
+    max_outcomes: int = 6,
     names: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """``stress/failures.csv``: one row per failure, with its PRIM box in words.

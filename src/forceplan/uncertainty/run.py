@@ -141,7 +141,11 @@ def read_stress(rundir: Path | str) -> dict[str, Any] | None:
     out: dict[str, Any] = {"summary": json.loads((folder / "summary.json").read_text("utf-8"))}
     for name in ("capability", "ammunition", "periods", "failures", "sensitivity", "factors"):
         path = folder / f"{name}.csv"
-        out[name] = pd.read_csv(path, keep_default_na=True) if path.is_file() else pd.DataFrame()
-        if name == "failures" and "text" in out[name]:
-            out[name]["text"] = out[name]["text"].fillna("").astype(str)
+        text = {"outcome": str, "conditions": str, "text": str, "factor": str, "role": str}
+        out[name] = pd.read_csv(path, dtype=text, keep_default_na=True) if path.is_file() else None
+        if out[name] is None:
+            out[name] = pd.DataFrame()
+        for col in ("conditions", "text"):
+            if col in out[name]:
+                out[name][col] = out[name][col].fillna("").astype(str)
     return out

@@ -356,11 +356,14 @@ def _cancelled_shares(inp: Inputs, fx: Effects) -> tuple[np.ndarray, np.ndarray]
     pos = _pos(pd.Series(fx.streams, dtype=str), inp.streams)
     have = pos >= 0
     cut[:, pos[have]] = fx.cut[:, have]
+    cutting = np.flatnonzero((cut > 0).any(axis=0))  # streams no future cuts lack nothing
+    cut = cut[:, cutting]
+    spent, spent_use = inp.spent[cutting], inp.spent_use[cutting]
     # (N, St, T): money a stream lacks for what the plan spends
-    left = (1.0 - cut)[:, :, None] * inp.available[None, :, :]
-    deficit = np.maximum(inp.spent[None, :, :] - left, 0.0)
-    before = np.cumsum(inp.spent_use, axis=2) - inp.spent_use  # (St, T, K) cancelled ahead
-    cancel = np.clip(deficit[..., None] - before[None], 0.0, inp.spent_use[None])  # (N,St,T,K)
+    left = (1.0 - cut)[:, :, None] * inp.available[None, cutting, :]
+    deficit = np.maximum(spent[None, :, :] - left, 0.0)
+    before = np.cumsum(spent_use, axis=2) - spent_use  # (St, T, K) cancelled ahead
+    cancel = np.clip(deficit[..., None] - before[None], 0.0, spent_use[None])  # (N,St,T,K)
     total = inp.spent_use.sum(axis=0)  # (T, K)
     share = np.divide(
         cancel.sum(axis=1),
@@ -380,6 +383,24 @@ def _align(
     have = pos >= 0
     out[:, have] = values[:, pos[have]]
     return out
+
+
+class _Groups:
+    """Columns that share a key, sorted once, to reduce (min / max) per key with ``reduceat``."""
+
+    def __init__(self, keys: np.ndarray, size: int):
+        self.order = np.argsort(keys, kind="stable")
+        k = keys[self.order]
+        self.starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]]) if k.size else k
+        self.targets = k[self.starts] if k.size else k
+        self.size = size
+
+    def reduce(self, ufunc: np.ufunc, values: np.ndarray, fill: float) -> np.ndarray:
+        """(N, size): *ufunc* over the columns of *values* (N, K) per key (*fill*: no column)."""
+        out = np.full((values.shape[0], self.size), fill)
+        if self.order.size:
+            out[:, self.targets] = ufunc.reduceat(values[:, self.order], self.starts, axis=1)
+        return out
 
 
 def simulate(inp: Inputs, fx: Effects) -> Outcomes:
@@ -409,11 +430,26 @@ def simulate(inp: Inputs, fx: Effects) -> Outcomes:
     # line capacity in each future: base output scaled, expansions online later or cancelled
     k_exp = CANCEL_ORDER.index("expansion")
     online = np.zeros((n, L, T))
-    for tau in range(T):  # loop over periods only
-        ordered = inp.line_ordered[None, :, tau] * (1.0 - cancelled[:, tau, k_exp][:, None])
-        first = tau + inp.line_lead[None, :] + delay  # (N, L)
-        on = np.arange(T)[None, None, :] >= first[:, :, None]
-        online += ordered[:, :, None] * on
+    expanded = np.flatnonzero(inp.line_ordered.sum(axis=1) > 0)
+    if expanded.size:
+        # an expansion ordered in tau is online from tau + lead + sampled delay: place each
+        # order at that period, then sum up over the periods
+        ordered = inp.line_ordered[None, expanded, :] * (1.0 - cancelled[:, None, :, k_exp])
+        first = (
+            np.arange(T)[None, None, :]
+            + inp.line_lead[None, expanded, None]
+            + delay[:, expanded, None]
+        )
+        cell = (
+            np.arange(n)[:, None, None] * expanded.size + np.arange(expanded.size)[None, :, None]
+        ) * T
+        inside = first < T
+        placed = np.bincount(
+            (cell + np.minimum(first, T - 1))[inside],
+            weights=ordered[inside],
+            minlength=n * expanded.size * T,
+        ).reshape(n, expanded.size, T)
+        online[:, expanded, :] = np.cumsum(placed, axis=2)
     capacity = (
         inp.line_base[None, :, None] * out_mult[:, :, None] + inp.line_size[None, :, None] * online
     )
@@ -440,29 +476,30 @@ def simulate(inp: Inputs, fx: Effects) -> Outcomes:
     if paid.any():
         qty[:, paid] *= 1.0 - cancelled[:, inp.arr_ordered[paid], inp.arr_use[paid]]
     inside = due < T
-    flat_eq = (rows * T + due) * E + inp.arr_item[None, :]
-    flat_mu = (rows * T + due) * M + inp.arr_item[None, :]
+    flat_eq = (due * n + rows) * E + inp.arr_item[None, :]  # period-first: (T, N, item)
+    flat_mu = (due * n + rows) * M + inp.arr_item[None, :]
     eq_mask = inside & inp.arr_is_eq[None, :]
     mu_mask = inside & ~inp.arr_is_eq[None, :]
     arrivals = np.bincount(flat_eq[eq_mask], weights=qty[eq_mask], minlength=n * T * E).reshape(
-        n, T, E
+        T, n, E
     )
     supply = np.bincount(flat_mu[mu_mask], weights=qty[mu_mask], minlength=n * T * M).reshape(
-        n, T, M
+        T, n, M
     )
 
     # ammunition demand per unit in service of each type (for the fleet ratio)
     k_up = CANCEL_ORDER.index("upgrade")
     up_qty = inp.up_qty[None, :] * (1.0 - cancelled[:, inp.up_start, k_up])  # (N, G)
-    upgrade_in = np.zeros((n, T + 1, E))
-    back = np.zeros((n, T + max(int(inp.react.max(initial=0)), 0) + 1, E))
+    upgrade_in = np.zeros((T + 1, n, E))  # period-first: each period's slice is contiguous
+    back = np.zeros((T + max(int(inp.react.max(initial=0)), 0) + 1, n, E))
+    react_groups = [(int(r), inp.react == r) for r in np.unique(inp.react)]
 
-    stock = np.zeros((n, T, E))
-    capability = np.zeros((n, T, R))
-    closing = np.zeros((n, T, M))
-    dry = np.zeros((n, T, M), dtype=bool)
-    interop = np.full((n, T), np.nan)
-    fill = np.full((n, T), np.nan)
+    stock = np.zeros((T, n, E))
+    capability = np.zeros((T, n, R))
+    closing = np.zeros((T, n, M))
+    dry = np.zeros((T, n, M), dtype=bool)
+    interop = np.full((T, n), np.nan)
+    fill = np.full((T, n), np.nan)
     prev = np.broadcast_to(inp.s0[None, :], (n, E)).copy()
     reserve = np.zeros((n, E))
     ammo = np.broadcast_to(inp.m0[None, :], (n, M)).copy()
@@ -472,6 +509,13 @@ def simulate(inp: Inputs, fx: Effects) -> Outcomes:
             inp.use_m, weights=inp.use_t[:, t] * inp.plan_stock[t, inp.use_e], minlength=M
         )
     group_count = int(inp.use_group.max(initial=-1)) + 1
+    single = np.flatnonzero(inp.use_group < 0)
+    grouped = np.flatnonzero(inp.use_group >= 0)
+    by_type = _Groups(inp.use_e[single], E)
+    by_group = _Groups(inp.use_group[grouped], group_count)
+    g_eq = np.zeros(group_count, dtype=np.int64)
+    g_eq[inp.use_group[grouped]] = inp.use_e[grouped]
+    group_type = _Groups(g_eq, E)
     eye_e = np.arange(E)
     in_role = np.zeros((E, R))
     in_role[eye_e, inp.role_pos] = 1.0
@@ -483,9 +527,9 @@ def simulate(inp: Inputs, fx: Effects) -> Outcomes:
         losses = rate * prev
         activate = np.minimum(inp.from_reserve[None, t, :], reserve)
         reserve = reserve - activate
-        ret_t = inp.react[None, :] + t  # back in service (react 0: this period)
-        np.add.at(back, (rows, ret_t, eye_e[None, :]), activate)
-        avail = prev - losses + arrivals[:, t] + upgrade_in[:, t] + back[:, t]
+        for r, cols in react_groups:  # back in service r periods on (0: this period)
+            back[t + r][:, cols] += activate[:, cols]
+        avail = prev - losses + arrivals[t] + upgrade_in[t] + back[t]
         # planned outflows, scaled down alike where the future has fewer units
         started = inp.up_start == t
         up_out = up_qty[:, started] @ up_onehot[started]
@@ -505,8 +549,9 @@ def simulate(inp: Inputs, fx: Effects) -> Outcomes:
         if started.any():
             g = np.flatnonzero(started)
             moved = up_qty[:, g] * scale[:, inp.up_from[g]]
-            np.add.at(upgrade_in, (slice(None), inp.up_done[g], inp.up_to[g]), moved)  # type: ignore[arg-type]
-        stock[:, t] = now
+            for j, row in enumerate(g):  # the plan's upgrade rows (a handful)
+                upgrade_in[inp.up_done[row]][:, inp.up_to[row]] += moved[:, j]
+        stock[t] = now
 
         # ammunition: demand scales with the fleet that fires it and the sampled consumption
         per_unit = np.zeros((E, M))
@@ -519,39 +564,39 @@ def simulate(inp: Inputs, fx: Effects) -> Outcomes:
             where=plan_demand_fleet[t][None] > 0,
         )
         demand = inp.plan_consumption[None, t] * ratio * cons
-        have = ammo + supply[:, t]
+        have = ammo + supply[t]
         cover = np.where(demand > 0, np.minimum(1.0, have / np.maximum(demand, 1e-12)), 1.0)
-        dry[:, t] = have < demand * (1 - TOLERANCE) - TOLERANCE
+        dry[t] = have < demand * (1 - TOLERANCE) - TOLERANCE
         ammo = np.maximum(have - demand, 0.0)
-        closing[:, t] = ammo
+        closing[t] = ammo
         # a type's share of units with ammunition
         fires = inp.use_t[:, t] > 0
         row_cover = cover[:, inp.use_m]  # (N, U)
-        ready = np.ones((n, E))
-        single = fires & (inp.use_group < 0)
-        if single.any():
-            np.minimum.at(ready, (slice(None), inp.use_e[single]), row_cover[:, single])  # type: ignore[arg-type]
-        grouped = fires & (inp.use_group >= 0)
-        if grouped.any():
-            best = np.zeros((n, group_count))
-            np.maximum.at(best, (slice(None), inp.use_group[grouped]), row_cover[:, grouped])  # type: ignore[arg-type]
-            g_eq = np.full(group_count, -1)
-            g_eq[inp.use_group[grouped]] = inp.use_e[grouped]
-            used = np.unique(inp.use_group[grouped])
-            np.minimum.at(ready, (slice(None), g_eq[used]), best[:, used])  # type: ignore[arg-type]
+        # a munition row that does not fire this period leaves its type ready
+        ready = by_type.reduce(np.minimum, np.where(fires[single], row_cover[:, single], 1.0), 1.0)
+        if grouped.size:
+            best = by_group.reduce(
+                np.maximum, np.where(fires[grouped], row_cover[:, grouped], -np.inf), -np.inf
+            )
+            best = np.where(np.isfinite(best), best, 1.0)  # no alternative fires: ready
+            ready = np.minimum(ready, group_type.reduce(np.minimum, best, 1.0))
         in_line = now * ready
         valued = in_line * inp.value[None, :]
-        capability[:, t] = valued @ in_role
+        capability[t] = valued @ in_role
         total = valued.sum(axis=1)
-        interop[:, t] = np.where(
+        interop[t] = np.where(
             total > 0, (valued * inp.score[None, :]).sum(axis=1) / np.maximum(total, 1e-12), np.nan
         )
         units = in_line @ in_role
         slots = inp.slots[:, t]
         if slots.sum() > 0:
-            fill[:, t] = np.minimum(units, slots[None, :]).sum(axis=1) / slots.sum()
+            fill[t] = np.minimum(units, slots[None, :]).sum(axis=1) / slots.sum()
         prev = now
 
+    capability, stock, closing, dry = (
+        np.ascontiguousarray(np.moveaxis(x, 0, 1)) for x in (capability, stock, closing, dry)
+    )
+    interop, fill = interop.T.copy(), fill.T.copy()
     floor = inp.floor.T[None]  # (1, T, R)
     has_floor = np.isfinite(floor) & (floor > 0)
     breach = has_floor & (capability < np.where(has_floor, floor, 0) * (1 - TOLERANCE) - TOLERANCE)
