@@ -34,6 +34,8 @@ MAX_PRIM_SAMPLES = 2000
 """PRIM and SALib read at most this many samples (the first ones)."""
 MIN_RATE, MAX_RATE = 0.01, 0.99
 """Failures rarer or commoner than this get a sentence without a box."""
+BOXED_RATE = 0.9
+"""Failures commoner than this are not given to PRIM (no box can be much denser)."""
 
 
 @dataclass
@@ -263,6 +265,15 @@ def failure_boxes(
                 }
             )
             continue
+        if rate > BOXED_RATE:
+            rows.append(
+                {
+                    **base,
+                    "text": f"{_lead(col, names)} in {_pct(rate)} of futures: nearly any "
+                    "adverse draw causes it, the plan has almost no margin for it.",
+                }
+            )
+            continue
         if rate < MIN_RATE or analysed >= max_outcomes or x.shape[1] == 0:
             rows.append(
                 {
@@ -275,14 +286,12 @@ def failure_boxes(
         y = outcomes[col].to_numpy(dtype=bool)[: len(x)]
         box = prim_box(x, y)
         if box is None:
-            rows.append(
-                {
-                    **base,
-                    "text": f"{_lead(col, names)} in "
-                    f"{_pct(rate)} of futures, with no combination of factors that explains "
-                    "it clearly.",
-                }
+            why = (
+                "nearly any adverse draw causes it: the plan has almost no margin for it"
+                if rate >= 0.8
+                else "with no combination of factors that explains it clearly"
             )
+            rows.append({**base, "text": f"{_lead(col, names)} in {_pct(rate)} of futures, {why}."})
             continue
         rows.append(
             {
