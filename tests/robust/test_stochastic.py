@@ -1,0 +1,178 @@
+"""Two-stage stochastic program: a shared first-period decision derived by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from forceplan.domain.scenario import Scenario
+from forceplan.robust import RobustError, RobustSettings, build_stochastic, robust_plan
+from forceplan.robust.stochastic import NONANTICIPATIVITY, SHARED, prefix
+from tests.model.tiny import equipment, scenario
+
+NOW_PRICE = 1.0  # a: order in 2026, arrives in 2027
+LATE_PRICE = 3.0  # b: order and delivery in 2027
+NEED = 10  # floor of 10 M777 (10 points) in 2027
+
+
+def future(pledge_holds: bool) -> Scenario:
+    """Two years; a floor of 10 in 2027; buy now at a (lead 1), or buy late at b in 2027.
+
+    Where the pledge holds, a donor delivers 10 M777 free in 2027; where it fails the
+    pledge row is absent.
+    """
+    sources: list[dict[str, Any]] = [
+        {
+            "id": "buy-now",
+            "kind": "market",
+            "country": "USA",
+            "item": "m777",
+            "quantity": NEED,
+            "price": NOW_PRICE,
+            "lead_time": 1,
+        },
+        {
+            "id": "buy-late",
+            "kind": "market",
+            "country": "USA",
+            "item": "m777",
+            "quantity": NEED,
+            "price": LATE_PRICE,
+            "lead_time": 0,
+            "first_period": 2027,
+        },
+    ]
+    if pledge_holds:
+        sources.append(
+            {
+                "id": "pledge",
+                "kind": "market",
+                "country": "DEU",
+                "item": "m777",
+                "quantity": NEED,
+                "price": 0,
+                "lead_time": 0,
+                "first_period": 2027,
+            }
+        )
+    return scenario(
+        periods=2,
+        objective={"risk_margin_value": 0},
+        equipment=[equipment("m777")],
+        sources=sources,
+        budgets=[
+            {"stream": "fund", "owner": "UA", "period": y, "amount": 1000} for y in (2026, 2027)
+        ],
+        budget_uses=[{"stream": "fund", "use": "acquisition"}],
+        requirements=[{"kind": "capability", "role": "artillery", "period": 2027, "minimum": NEED}],
+    )
+
+
+def futures(p_fail: float) -> list[tuple[float, Scenario]]:
+    return [(p_fail, future(False)), (1 - p_fail, future(True))]
+
+
+@pytest.mark.parametrize(
+    ("p_fail", "bought_now", "expected_cost"),
+    [
+        # Buying x now costs a x in every future; waiting costs b (10 - x) where the pledge
+        # fails. Expected cost a x + p b (10 - x) falls with x when p b > a.
+        # p = 0.5: p b = 1.5 > a = 1: buy all 10 now; expected cost 10 x 1 = 10.
+        (0.5, 10.0, 10.0),
+        # p = 0.25: p b = 0.75 < 1: wait; buy 10 late only where the pledge fails:
+        # expected cost 0.25 x 30 = 7.5.
+        (0.25, 0.0, 7.5),
+    ],
+)
+def test_shared_first_period_decision_by_hand(
+    p_fail: float, bought_now: float, expected_cost: float
+) -> None:
+    base = future(True)
+    plan, rr = robust_plan(base, futures(p_fail), time_limit=60, gap=0.0)
+    assert rr.method == "stochastic"
+    assert rr.status == "optimal"
+    shared = rr.decisions.set_index("decision")["value"]
+    assert shared["supply-order[buy-now,2026]"] == pytest.approx(bought_now, abs=1e-6)
+    assert rr.expected["shortfall"] == pytest.approx(0.0, abs=1e-9)
+    assert rr.expected["cost"] == pytest.approx(expected_cost, abs=1e-6)
+    # each future: the same 2026 order; where the pledge fails, the rest bought late
+    for k, tables in enumerate(rr.future_tables):
+        d = tables["deliveries"]
+        now = d.loc[(d["source"] == "buy-now") & (d["period_ordered"] == 2026), "quantity"].sum()
+        late = d.loc[d["source"] == "buy-late", "quantity"].sum()
+        assert now == pytest.approx(bought_now, abs=1e-6)
+        assert late == pytest.approx(NEED - bought_now if k == 0 else 0.0, abs=1e-6)
+        cap = tables["capability"].set_index("period")
+        assert cap.loc[2027, "shortfall"] == pytest.approx(0.0, abs=1e-9)
+    # plan/ is the scenario as given (pledge holds) with the 2026 order fixed
+    d = plan.tables["deliveries"]
+    assert d.loc[d["source"] == "buy-now", "quantity"].sum() == pytest.approx(bought_now)
+    assert plan.extra_files["robust/first_stage.csv"] is rr.decisions
+    outcomes = plan.extra_files["robust/outcomes.csv"]
+    cost_2027 = outcomes.set_index(["future", "period"])["cost"]
+    assert cost_2027[(0, 2027)] == pytest.approx(LATE_PRICE * (NEED - bought_now))
+    assert cost_2027[(0, 2026)] == pytest.approx(NOW_PRICE * bought_now)
+    assert plan.summary_extra["robust"]["method"] == "stochastic"
+
+
+def test_nonanticipativity_rows_and_solution() -> None:
+    sm = build_stochastic(futures(0.5))
+    m = sm.model
+    assert f"{prefix(0)}stock-level" in m.variables and f"{prefix(1)}stock-level" in m.variables
+    assert "stock-level" not in m.variables
+    con = m.constraints[NONANTICIPATIVITY]
+    assert list(con.labels.dims) == ["future", "decision"]
+    keys = list(sm.decisions["decision"])
+    # the 2026 orders: buy-now in both futures (the late sources start in 2027)
+    assert keys == ["supply-order[buy-now,2026]"]
+    assert (np.asarray(con.labels.values) >= 0).all()
+    _, rr = robust_plan(future(True), futures(0.5), time_limit=60, gap=0.0)
+    orders = [
+        t["deliveries"].query("period_ordered == 2026")["quantity"].sum() for t in rr.future_tables
+    ]
+    assert orders[0] == pytest.approx(orders[1])
+    assert SHARED in sm.model.variables
+
+
+def test_decision_only_in_some_futures_is_free_where_absent() -> None:
+    # Make the pledge a first-stage decision (ordered 2026, lead 1) present in one future
+    # only: it gets a row there and none in the other.
+    def f(holds: bool) -> Scenario:
+        s = future(holds)
+        src = s.tables["sources"]
+        src.loc[src["id"] == "pledge", "lead_time"] = 1
+        src.loc[src["id"] == "pledge", "first_period"] = 2026
+        return s
+
+    sm = build_stochastic([(0.5, f(False)), (0.5, f(True))])
+    present = np.asarray(sm.model.constraints[NONANTICIPATIVITY].labels.values) >= 0
+    keys = list(sm.decisions["decision"])
+    j = keys.index("supply-order[pledge,2026]")
+    assert present[:, j].tolist() == [False, True]
+    assert present[:, keys.index("supply-order[buy-now,2026]")].tolist() == [True, True]
+
+
+def test_futures_must_share_periods() -> None:
+    other = scenario(periods=3, equipment=[equipment("m777")])
+    with pytest.raises(RobustError, match="periods"):
+        build_stochastic([(0.5, future(True)), (0.5, other)])
+    with pytest.raises(RobustError, match="positive"):
+        build_stochastic([(0.0, future(True))])
+    with pytest.raises(RobustError, match="first_stage_periods"):
+        build_stochastic(futures(0.5), first_stage_periods=3)
+
+
+def test_two_first_stage_periods_share_the_late_order_too() -> None:
+    sm = build_stochastic(futures(0.5), first_stage_periods=2)
+    keys = set(sm.decisions["decision"])
+    assert {"supply-order[buy-now,2026]", "supply-order[buy-late,2027]"} <= keys
+    _, rr = robust_plan(
+        future(True), futures(0.5), RobustSettings(first_stage_periods=2), time_limit=60, gap=0
+    )
+    # everything shared: the plan must meet the floor where the pledge fails, at least cost
+    # (buy now at 1), so 10 bought now in every future
+    shared = rr.decisions.set_index("decision")["value"]
+    assert shared["supply-order[buy-now,2026]"] == pytest.approx(10.0)
+    assert shared["supply-order[buy-late,2027]"] == pytest.approx(0.0)
