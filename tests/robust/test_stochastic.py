@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -176,3 +177,62 @@ def test_two_first_stage_periods_share_the_late_order_too() -> None:
     shared = rr.decisions.set_index("decision")["value"]
     assert shared["supply-order[buy-now,2026]"] == pytest.approx(10.0)
     assert shared["supply-order[buy-late,2027]"] == pytest.approx(0.0)
+
+
+def partial(quantity: int) -> Scenario:
+    """Floor 10 in 2027; a free whole-unit pledge ordered in 2026 (lead 1) of *quantity* a
+    period; a market source at 3 a unit in 2027."""
+    return scenario(
+        periods=2,
+        objective={"risk_margin_value": 0},
+        equipment=[equipment("m777", whole_units="yes")],
+        sources=[
+            {
+                "id": "pledge",
+                "kind": "market",
+                "country": "DEU",
+                "item": "m777",
+                "quantity": quantity,
+                "price": 0,
+                "lead_time": 1,
+            },
+            {
+                "id": "buy-late",
+                "kind": "market",
+                "country": "USA",
+                "item": "m777",
+                "quantity": NEED,
+                "price": LATE_PRICE,
+                "lead_time": 0,
+                "first_period": 2027,
+            },
+        ],
+        budgets=[
+            {"stream": "fund", "owner": "UA", "period": y, "amount": 1000} for y in (2026, 2027)
+        ],
+        budget_uses=[{"stream": "fund", "use": "acquisition"}],
+        requirements=[{"kind": "capability", "role": "artillery", "period": 2027, "minimum": NEED}],
+    )
+
+
+def test_partial_pledge_delivers_its_share_of_the_order_rounded_down() -> None:
+    # The pledge offers 10 (reference). Future 0 delivers in full; future 1 only 55 %: 5.5 a
+    # period, so of an order of 10 it delivers 5.5 rounded down to 5 whole units.
+    # Shared order: all 10 (free). Future 0: 10 arrive, nothing bought; future 1: 5 arrive,
+    # 5 bought late at 3: expected cost 0.5 x 15 = 7.5. (Were the shared order capped at
+    # what every future delivers, future 0 would get only 5 and buy 5 late too: 15.)
+    base = partial(NEED)
+    fut = [(0.5, partial(NEED)), (0.5, base)]
+    src = fut[1][1].tables["sources"].copy()
+    src.loc[src["id"] == "pledge", "quantity"] = 5.5
+    fut[1] = (0.5, dataclasses.replace(base, tables={**base.tables, "sources": src}))
+    _, rr = robust_plan(base, fut, time_limit=60, gap=0.0)
+    shared = rr.decisions.set_index("decision")["value"]
+    assert shared["supply-order[pledge,2026]"] == pytest.approx(10.0)
+    got = [t["deliveries"].query("source == 'pledge'")["quantity"].sum() for t in rr.future_tables]
+    assert got == pytest.approx([10.0, 5.0])
+    late = [
+        t["deliveries"].query("source == 'buy-late'")["quantity"].sum() for t in rr.future_tables
+    ]
+    assert late == pytest.approx([0.0, 5.0])
+    assert rr.expected["cost"] == pytest.approx(7.5)

@@ -311,7 +311,7 @@ def robust_plan(
         return attach(result, rr, settings), rr
     t0 = time.perf_counter()
     with Phase("build:robust", progress):
-        sm = build_stochastic(futures, settings.first_stage_periods)
+        sm = build_stochastic(futures, settings.first_stage_periods, reference=base)
     rr.seconds["build"] = time.perf_counter() - t0
     rr.size["columns"] = int(sm.model.nvars)
     rr.size["rows"] = int(sm.model.ncons)

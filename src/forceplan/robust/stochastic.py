@@ -1,4 +1,4 @@
-"""The two-stage stochastic program: K futures in one linopy model.
+r"""The two-stage stochastic program: K futures in one linopy model.
 
 Each future is a whole :class:`~forceplan.domain.scenario.Scenario` (a sampled
 realisation, or one built by hand). :func:`build_stochastic` builds every
@@ -13,16 +13,22 @@ built per future without any change here.
 The first-stage decisions (:data:`FIRST_STAGE_DECISIONS` in the first
 ``first_stage_periods`` periods) are tied together by
 
-* ``robust-first_stage[decision]`` :math:`y_d \\ge 0`, one per decision element
+* ``robust-first_stage[decision]`` :math:`y_d \ge 0`, one per decision element
   (e.g. ``supply-order[donation-usa-m777,2026]``) that exists in at least one future;
 * ``robust-nonanticipativity[future, decision]``: :math:`v^k_d - y_d = 0` for every
   future :math:`k` in which the decision exists.
 
-A decision that cannot exist in a future (its source withdrawn there, or its
-arrival pushed past the horizon) has no row in that future: the commitment
-yields nothing there and costs nothing there. Every other future takes exactly
-the shared value. The objective stages are those of
-:func:`forceplan.model.objective.stages`, each the probability-weighted sum of
+Orders are counted in the units of the scenario the futures were realised from
+(the *reference*): where future :math:`k` delivers only a share
+:math:`s^k_s = q^k_s / q^{ref}_s` of a source's quantity (a partial pledge), its
+row reads :math:`v^k_d - s^k_s y_d = 0`; for whole-unit items the delivery is that
+share rounded down to whole lots, by the pair ``robust-partial_upper``
+(:math:`v^k_d - s^k_s y_d \le 0`) and ``robust-partial_lower``
+(:math:`v^k_d - s^k_s y_d \ge -(\ell_s - 10^{-6})`). A decision that cannot exist
+in a future (the pledge lost there, or its arrival pushed past the horizon) has no
+row in that future: the commitment yields nothing there and costs nothing there.
+
+The objective stages are those of :func:`forceplan.model.objective.stages`, each the probability-weighted sum of
 the futures' stage objectives (expected shortfall first, then expected cost).
 """
 
@@ -61,6 +67,11 @@ SHARED = "robust-first_stage"
 """Name of the shared first-stage variables."""
 NONANTICIPATIVITY = "robust-nonanticipativity"
 """Name of the non-anticipativity rows."""
+PARTIAL_UPPER = "robust-partial_upper"
+PARTIAL_LOWER = "robust-partial_lower"
+"""Names of the rows that deliver a share of a whole-unit order, rounded down to whole lots."""
+LOT_TOLERANCE = 1e-6
+"""A partial whole-unit delivery is at least the share of the order less one lot plus this."""
 
 
 class RobustError(ForceplanError):
@@ -212,8 +223,61 @@ def _decision_labels(model: linopy.Model, k: int, first_periods: Sequence[object
     return pd.concat(frames, ignore_index=True)
 
 
+def _delivered_shares(
+    rows: pd.DataFrame, bundles: list[ModelBundle], reference: Scenario | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: the share of the order a future delivers, and the lot where it is whole units.
+
+    Only ``supply-order`` rows have shares other than 1: :math:`s^k_s = q^k_s / q^{ref}_s`, the
+    future's quantity per period over the reference scenario's (the largest over the futures
+    where no reference is given). The lot is 0 for divisible items.
+    """
+    share = np.ones(len(rows))
+    lot = np.zeros(len(rows))
+    supply = (rows["variable"] == "supply-order").to_numpy()
+    if not supply.any():
+        return share, lot
+    per_future = [
+        pd.DataFrame(
+            {
+                "quantity": b.data.src["quantity"].to_numpy(dtype=float),
+                "whole": b.data.src["whole"].to_numpy(dtype=bool),
+                "lot": b.data.src["lot"].to_numpy(dtype=float),
+            },
+            index=pd.Index(b.data.sources, name="source"),
+        )
+        for b in bundles
+    ]
+    if reference is not None:
+        ref_table = reference.tables["sources"].set_index("id")["quantity"].astype(float)
+    else:
+        ref_table = pd.concat([t["quantity"] for t in per_future], axis=1).max(axis=1)
+    sel = rows[supply]
+    source = sel["element"].to_numpy()
+    q = np.empty(len(sel))
+    whole = np.zeros(len(sel), dtype=bool)
+    lots = np.ones(len(sel))
+    futures_of = sel["future"].to_numpy()
+    for k, table in enumerate(per_future):
+        mine = futures_of == k
+        if mine.any():
+            t = table.reindex(source[mine])
+            q[mine] = t["quantity"].to_numpy()
+            whole[mine] = t["whole"].to_numpy(dtype=bool)
+            lots[mine] = t["lot"].to_numpy()
+    ref = ref_table.reindex(source).to_numpy(dtype=float)
+    ok = np.isfinite(ref) & (ref > 0)
+    s = np.ones(len(sel))
+    s[ok] = q[ok] / ref[ok]
+    share[supply] = s
+    lot[supply] = np.where(whole, lots, 0.0)
+    return share, lot
+
+
 def build_stochastic(
-    futures: Sequence[tuple[float, Scenario]], first_stage_periods: int = 1
+    futures: Sequence[tuple[float, Scenario]],
+    first_stage_periods: int = 1,
+    reference: Scenario | None = None,
 ) -> StochasticModel:
     """Build the two-stage stochastic program of *futures* as one linopy model.
 
@@ -224,6 +288,10 @@ def build_stochastic(
         Every scenario must have the same periods (realisations of one scenario).
     first_stage_periods
         How many leading periods' decisions are shared (default 1: the first period).
+    reference
+        The scenario the futures were realised from: an order is counted in its units, and
+        a future whose source delivers a share of the reference quantity delivers that share
+        of the order (default: shares of the largest quantity over the futures).
 
     Returns
     -------
@@ -270,14 +338,28 @@ def build_stochastic(
             ["decision", "variable", "period", "element"]
         ].reset_index(drop=True)
         shared = whole.variables(SHARED, (keys,))
+        share, lot = _delivered_shares(rows, bundles, reference)
+        partial = share < 1 - 1e-9
+        lumpy = partial & (lot > 0)  # whole-unit orders delivered in part: rounded down to lots
         fut = pd.Index(np.arange(len(bundles)), name="future")
         col = keys.get_indexer(pd.Index(rows["decision"]))
-        link = Terms(fut, keys).add((rows["future"].to_numpy(), col), rows["label"].to_numpy(), 1.0)
-        present = np.zeros((len(fut), len(keys)), dtype=bool)
-        present[rows["future"].to_numpy(), col] = True
-        grid_f, grid_d = np.nonzero(present)
-        link.add((grid_f, grid_d), np.asarray(shared.labels.values)[grid_d], -1.0)
-        whole.constraints(NONANTICIPATIVITY, link, "=", 0.0, mask=present)
+        f = rows["future"].to_numpy()
+        y = np.asarray(shared.labels.values)[col]
+
+        def tie(name: str, sel: np.ndarray, sign: str, rhs: np.ndarray | float) -> None:
+            if not sel.any():
+                return
+            link = Terms(fut, keys).add((f[sel], col[sel]), rows["label"].to_numpy()[sel], 1.0)
+            link.add((f[sel], col[sel]), y[sel], -share[sel])
+            present = np.zeros((len(fut), len(keys)), dtype=bool)
+            present[f[sel], col[sel]] = True
+            full = np.zeros((len(fut), len(keys)))
+            full[f[sel], col[sel]] = rhs if np.isscalar(rhs) else np.asarray(rhs)[sel]
+            whole.constraints(name, link, sign, full, mask=present)
+
+        tie(NONANTICIPATIVITY, ~lumpy, "=", 0.0)
+        tie(PARTIAL_UPPER, lumpy, "<=", 0.0)
+        tie(PARTIAL_LOWER, lumpy, ">=", -(lot - LOT_TOLERANCE))
     return StochasticModel(
         bundle=whole,
         futures=bundles,
