@@ -28,8 +28,9 @@ share rounded down to whole lots, by the pair ``robust-partial_upper``
 in a future (the pledge lost there, or its arrival pushed past the horizon) has no
 row in that future: the commitment yields nothing there and costs nothing there.
 
-The objective stages are those of :func:`forceplan.model.objective.stages`, each the probability-weighted sum of
-the futures' stage objectives (expected shortfall first, then expected cost).
+The objective stages are those of :func:`forceplan.model.objective.stages`, each
+the probability-weighted sum of the futures' stage objectives (expected shortfall
+first, then expected cost).
 """
 
 from __future__ import annotations
