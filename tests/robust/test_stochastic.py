@@ -236,3 +236,54 @@ def test_partial_pledge_delivers_its_share_of_the_order_rounded_down() -> None:
     ]
     assert late == pytest.approx([0.0, 5.0])
     assert rr.expected["cost"] == pytest.approx(7.5)
+
+
+def test_rows_as_documented() -> None:
+    from tests.model.test_formulation import rows
+
+    sm = build_stochastic(futures(0.5))
+    na = rows(sm.model.constraints[NONANTICIPATIVITY])
+    y = f"{SHARED}[supply-order[buy-now,2026]]"
+    assert na == {
+        (k, "supply-order[buy-now,2026]"): (
+            {f"{prefix(k)}supply-order[buy-now, 2026]": 1.0, y: -1.0},
+            "=",
+            0.0,
+        )
+        for k in (0, 1)
+    }
+    base = partial(NEED)
+    src = base.tables["sources"].copy()
+    src.loc[src["id"] == "pledge", "quantity"] = 5.5
+    half = dataclasses.replace(base, tables={**base.tables, "sources": src})
+    sm = build_stochastic([(0.5, base), (0.5, half)], reference=base)
+    y = f"{SHARED}[supply-order[pledge,2026]]"
+    key = (1, "supply-order[pledge,2026]")
+    x = f"{prefix(1)}supply-order[pledge, 2026]"
+    assert rows(sm.model.constraints["robust-partial_upper"]) == {
+        key: ({x: 1.0, y: -0.55}, "<=", 0.0)
+    }
+    lower = rows(sm.model.constraints["robust-partial_lower"])
+    assert lower[key][0] == {x: 1.0, y: -0.55} and lower[key][1] == ">="
+    assert lower[key][2] == pytest.approx(-(1 - 1e-6))
+    # future 0 delivers in full: an equality row with share 1
+    na = rows(sm.model.constraints[NONANTICIPATIVITY])
+    assert na[(0, "supply-order[pledge,2026]")] == (
+        {f"{prefix(0)}supply-order[pledge, 2026]": 1.0, y: -1.0},
+        "=",
+        0.0,
+    )
+
+
+def test_every_robust_name_is_in_the_formulation() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).parents[2] / "docs" / "formulation.md").read_text(encoding="utf-8")
+    for name in (
+        SHARED,
+        NONANTICIPATIVITY,
+        "robust-partial_upper",
+        "robust-partial_lower",
+        "robust-fixed_first_stage",
+    ):
+        assert f"`{name}[" in text, name
