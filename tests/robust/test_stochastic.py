@@ -287,3 +287,19 @@ def test_every_robust_name_is_in_the_formulation() -> None:
         "robust-fixed_first_stage",
     ):
         assert f"`{name}[" in text, name
+
+
+def test_deterministic_first_stage_costs_more_in_the_futures() -> None:
+    # The deterministic plan of the scenario as given (the pledge holds) buys nothing now.
+    # Fixed in both futures: where the pledge fails, 10 are bought late at 3 (30); where it
+    # holds, nothing (0): expected 15, against 10 for the robust plan (buy 10 now at 1).
+    from forceplan.robust.plan import deterministic_first_stage, evaluate_first_stage
+
+    det = deterministic_first_stage(future(True), time_limit=60, gap=0.0)
+    assert det.set_index("decision").loc["supply-order[buy-now,2026]", "value"] == 0
+    ev = evaluate_first_stage(det, futures(0.5), time_limit=60, gap=0.0)
+    assert ev["cost"].tolist() == pytest.approx([30.0, 0.0])
+    assert float((ev["probability"] * ev["cost"]).sum()) == pytest.approx(15.0)
+    _, rr = robust_plan(future(True), futures(0.5), time_limit=60, gap=0.0)
+    ev_r = evaluate_first_stage(rr.decisions, futures(0.5), time_limit=60, gap=0.0)
+    assert float((ev_r["probability"] * ev_r["cost"]).sum()) == pytest.approx(10.0)

@@ -363,3 +363,57 @@ def robust_plan(
         )
         rr.message += "; " + result.message
     return attach(result, rr, settings), rr
+
+
+def deterministic_first_stage(
+    base: Scenario, first_stage_periods: int = 1, **options: Any
+) -> pd.DataFrame:
+    """The first-stage decisions of the deterministic plan of *base* (same keys as ``y``).
+
+    The stochastic program of the one future *base* (probability 1) is the deterministic
+    plan; its shared decisions are the deterministic plan's first periods."""
+    sm = build_stochastic([(1.0, base)], first_stage_periods, reference=base)
+    result, values = solve_stochastic(sm, base, **options)
+    if values is None:
+        raise RobustError(f"the deterministic plan has no solution ({result.message})")
+    return shared_decisions(sm, values)
+
+
+def evaluate_first_stage(
+    decisions: pd.DataFrame,
+    futures: Sequence[tuple[float, Scenario]],
+    first_stage_periods: int = 1,
+    names: Sequence[str] | None = None,
+    **options: Any,
+) -> pd.DataFrame:
+    """Each future planned with the first-stage *decisions* fixed (the later periods adapt).
+
+    Two plans' first periods compared on the same futures (robust against deterministic)
+    say what committing to each costs when the future is known only later.
+
+    Returns
+    -------
+    pandas.DataFrame
+        future, name, probability, status, shortfall, cost, risk_margin: the future's
+        objective parts with the decisions fixed (status ``no plan`` when they cannot hold
+        there).
+    """
+    p = check_futures(futures)
+    rows = []
+    for k, (_, scenario) in enumerate(futures):
+        result = plan_scenario(
+            scenario, prepare=fix_first_stage(decisions, first_stage_periods), **options
+        )
+        obj = result.objective
+        rows.append(
+            {
+                "future": k,
+                "name": names[k] if names is not None else f"future{k}",
+                "probability": float(p[k]),
+                "status": result.status if result.has_plan else "no plan",
+                "shortfall": obj.get("shortfall", np.nan),
+                "cost": obj.get("cost", np.nan),
+                "risk_margin": obj.get("risk_margin", np.nan),
+            }
+        )
+    return pd.DataFrame(rows)
