@@ -396,10 +396,6 @@ def plan(
         typer.Option(
             "--confidence",
             metavar="P",
-            min=0.0,
-            max=1.0,
-            min_open=True,
-            max_open=True,
             help="With --robust, where the derated fallback is used: plan every source at the "
             "quantity and lead time it keeps with probability P.",
         ),

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 from forceplan.domain.scenario import Scenario
 from forceplan.robust.stochastic import RobustError
+from forceplan.uncertainty import Draws, draw, realise
 
 DEFAULT_SEED = 1
 """Seed of the futures a robust plan is built from (stress-test it on another seed)."""
@@ -14,7 +12,7 @@ DEFAULT_SEED = 1
 
 def sampled_futures(
     scenario: Scenario, k: int, seed: int = DEFAULT_SEED
-) -> tuple[list[tuple[float, Scenario]], list[str], Any]:
+) -> tuple[list[tuple[float, Scenario]], list[str], Draws]:
     """*k* equally likely futures of *scenario* drawn from its ``uncertainty`` table.
 
     Returns
@@ -26,17 +24,10 @@ def sampled_futures(
     Raises
     ------
     RobustError
-        When *k* < 1 or the uncertainty package is not available.
+        When *k* < 1.
     """
     if k < 1:
         raise RobustError(f"--robust needs K >= 1 futures, not {k}. Fix: e.g. --robust 5.")
-    try:
-        uncertainty = importlib.import_module("forceplan.uncertainty")
-    except ImportError as exc:  # pragma: no cover - only before issue 11's stress branch
-        raise RobustError(
-            "sampling futures needs forceplan.uncertainty (draw and realise), which this build "
-            "lacks. Fix: install a forceplan with the uncertainty package."
-        ) from exc
-    draws = uncertainty.draw(scenario, n=k, seed=seed)
-    futures = [(1.0 / k, uncertainty.realise(scenario, draws, i)) for i in range(k)]
+    draws = draw(scenario, n=k, seed=seed)
+    futures = [(1.0 / k, realise(scenario, draws, i)) for i in range(k)]
     return futures, [f"sample{i}" for i in range(k)], draws
