@@ -303,3 +303,30 @@ def test_deterministic_first_stage_costs_more_in_the_futures() -> None:
     _, rr = robust_plan(future(True), futures(0.5), time_limit=60, gap=0.0)
     ev_r = evaluate_first_stage(rr.decisions, futures(0.5), time_limit=60, gap=0.0)
     assert float((ev_r["probability"] * ev_r["cost"]).sum()) == pytest.approx(10.0)
+
+
+def test_shared_retirement_that_does_not_fit_the_scenario_as_given() -> None:
+    # Futures without attrition keep 4 of 10 for a floor of 4 and retire 6 (disposal 0.1 is
+    # cheaper than upkeep). The scenario as given loses 9 of 10 in the period: the shared
+    # retirement of 6 cannot hold there, so plan/ keeps only the commitments (none here):
+    # 1 in service, nothing retired, and the message says why.
+    def fleet(attrition: list[dict[str, Any]]) -> Scenario:
+        return scenario(
+            equipment=[
+                equipment("m777", operating_cost=1, early_retirement="yes", disposal_cost=0.1)
+            ],
+            inventory=[{"equipment": "m777", "quantity": 10}],
+            attrition=attrition,
+            requirements=[
+                {"kind": "capability", "role": "artillery", "period": 2026, "minimum": 4}
+            ],
+        )
+
+    calm = fleet([])
+    base = fleet([{"class": "towed-artillery", "intensity": "high", "rate": 0.9}])
+    plan, rr = robust_plan(base, [(0.5, calm), (0.5, calm)], time_limit=60, gap=0.0)
+    shared = rr.decisions.set_index("decision")["value"]
+    assert shared["stock-retire[m777,2026]"] == pytest.approx(6.0)
+    assert plan.has_plan
+    assert "do not fit the scenario as given" in plan.message
+    assert plan.tables["stock"]["quantity"].tolist() == pytest.approx([1.0])

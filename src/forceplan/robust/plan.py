@@ -197,8 +197,15 @@ def shared_decisions(sm: StochasticModel, values: np.ndarray) -> pd.DataFrame:
     return out
 
 
+COMMITMENTS = ("supply-order", "line-output", "line-replenish", "line-expand", "upgrade-start")
+"""The first-stage decisions kept when the scenario as given cannot take the shared
+retirements and reserve moves (see :func:`robust_plan`)."""
+
+
 def fix_first_stage(
-    decisions: pd.DataFrame, first_stage_periods: int
+    decisions: pd.DataFrame,
+    first_stage_periods: int,
+    families: Sequence[str] = FIRST_STAGE_DECISIONS,
 ) -> Callable[[ModelBundle], None]:
     """A ``prepare`` hook for :func:`forceplan.plan`: the shared decisions fixed.
 
@@ -211,7 +218,7 @@ def fix_first_stage(
         periods = list(b.data.scenario.header.period_labels)[:first_stage_periods]
         keys: list[str] = []
         labels: list[np.ndarray] = []
-        for name in FIRST_STAGE_DECISIONS:
+        for name in families:
             if name not in b.model.variables:
                 continue
             series = b.model.variables[name].labels.sel(period=periods).to_series()
@@ -346,6 +353,23 @@ def robust_plan(
         prepare=fix_first_stage(rr.decisions, settings.first_stage_periods),
         **options,
     )
+    if not result.has_plan:
+        # Retirements and reserve moves depend on the stock a future leaves: where the scenario
+        # as given loses more than every future, they may not fit it; keep the commitments.
+        kept = rr.decisions[rr.decisions["variable"].isin(COMMITMENTS)]
+        retry = plan_scenario(
+            base,
+            progress=progress,
+            prepare=fix_first_stage(kept, settings.first_stage_periods, COMMITMENTS),
+            **options,
+        )
+        if retry.has_plan:
+            retry.message = (
+                f"{retry.message}; the shared retirements and reserve moves do not fit the "
+                "scenario as given (its stock differs from every future's), so plan/ fixes only "
+                "the shared orders, line output, expansions and upgrades"
+            )
+            result = retry
     if not result.has_plan:
         k = _most_probable(p)
         result = Plan(
