@@ -217,13 +217,13 @@ def _summary(plan: Plan, scenario_dir: Path) -> dict[str, Any]:
         "cost": {**cost_totals(plan.tables), "currency": header.currency},
         "shortfalls": {"count": len(shortfalls), "by_constraint": by_constraint},
         "tables": {name: len(plan.tables[name]) for name in _written(plan.tables)},
-        **{str(k): v for k, v in plan.summary_extra.items()},
+        **{str(k): v for k, v in getattr(plan, "summary_extra", {}).items()},
     }
 
 
 def _write_extra_files(plan: Plan, tmp: Path) -> None:
     """The plan's further files (``plan.extra_files``), inside the temporary run folder."""
-    for relative, content in plan.extra_files.items():
+    for relative, content in getattr(plan, "extra_files", {}).items():
         path = tmp / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, pd.DataFrame):
