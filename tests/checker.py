@@ -73,6 +73,7 @@ SCENARIO_TABLES = (
     "budget_uses",
     "training",
     "attrition",
+    "uncertainty",
 )
 """Scenario table files, in the order the scenario hash covers them."""
 
