@@ -3,7 +3,8 @@
 Slides, in briefing order: title (with the NOTIONAL mark), the headline,
 capability against the floors (a table, then the chart per role), the
 Soviet-to-NATO shift, decisions per year,
-the largest decisions, shortfalls and what closes them, what binds, risks.
+the largest decisions, shortfalls and what closes them, what binds, risks, and (when the
+run folder holds one) the stress test.
 Every slide of a notional scenario carries the NOTIONAL mark. The figures come
 from the run folder through the same functions as ``report.html``
 (:mod:`forceplan.report.headline`, :mod:`forceplan.results.decisions`).
@@ -402,6 +403,11 @@ def build_deck(data: ReportData) -> object:
         size=16,
         bullets=True,
     )
+
+    # 10. stress test (only when the run folder holds one: forceplan stress RUNDIR)
+    from forceplan.brief.stress_slide import add_stress_slide
+
+    add_stress_slide(prs, data)
     return prs
 
 

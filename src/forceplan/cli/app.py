@@ -16,6 +16,7 @@ from forceplan.cli.plan import plan
 from forceplan.cli.report import report
 from forceplan.cli.runs import runs_app
 from forceplan.cli.serve import serve
+from forceplan.cli.stress import stress
 from forceplan.cli.template import template
 from forceplan.cli.users import users_app
 from forceplan.cli.validate import validate
@@ -53,6 +54,7 @@ app.command("compare")(compare)
 app.command("report")(report)
 app.command("explain")(explain)
 app.command("brief")(brief)
+app.command("stress")(stress)
 app.command("template")(template)
 app.command("example")(example)
 app.command("serve")(serve)

@@ -18,6 +18,7 @@ from forceplan.io.run_folder import NOTIONAL_NOTE
 from forceplan.report.charts import Chart, build_charts, period_axis
 from forceplan.report.data import ReportData, load_run
 from forceplan.report.headline import Headline, headline
+from forceplan.report.stress import stress_charts, stress_section_html
 from forceplan.report.text import binding_sections, fmt, overview_lines, shortfall_sections
 from forceplan.results.decisions import ACTIONS, decisions_by_year, quantity_text
 
@@ -430,6 +431,7 @@ def render_html(data: ReportData, charts: list[Chart], pngs: bool = False) -> st
             ("decisions", "Decisions"),
             ("shortfalls", "Shortfalls"),
             ("binding", "What binds"),
+            *([("stress", "Stress test")] if (data.path / "stress").is_dir() else []),
             *((f"section-{c.key}", c.title) for c in charts),
             ("overview", "Key figures"),
             ("metadata", "Run"),
@@ -469,6 +471,7 @@ decision, then the details; {n} interactive charts, {png_note}.</p>
 <section class="block" id="shortfalls"><h2>Shortfalls</h2>{_shortfalls_html(data)}</section>
 <section class="block" id="binding"><h2>What binds</h2>{_binding_html(data)}</section>
 {_robust_html(data)}
+{stress_section_html(data.path)}
 {"".join(_chart_html(c) for c in charts)}
 <section class="block" id="overview"><h2>Key figures</h2><ul class="words">{overview}</ul></section>
 <section class="block" id="metadata"><h2>Run</h2><table class="facts">{facts}</table></section>
@@ -521,7 +524,7 @@ def write_report(run_dir: Path | str, png: bool = False) -> Path:
     """
     data = load_run(run_dir)
     charts = build_charts(data)
-    text = render_html(data, charts, pngs=png)  # before anything is written
+    text = render_html(data, [*charts, *stress_charts(data.path)], pngs=png)  # nothing written yet
     from forceplan.report.static import default_mode, write_pngs  # matplotlib: when used
 
     if png:
