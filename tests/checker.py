@@ -81,7 +81,9 @@ SCENARIO_TABLES = (
     "training",
     "attrition",
 )
-"""Scenario table files, in the order the scenario hash covers them."""
+"""Scenario table files every run folder has, in the order the scenario hash covers them."""
+HASHED_TABLES = (*SCENARIO_TABLES, "uncertainty")
+"""The tables the scenario hash covers (``uncertainty`` is optional: older runs lack it)."""
 
 PLAN_COLUMNS: dict[str, list[str]] = {
     "stock": ["period", "equipment", "quantity"],
@@ -228,7 +230,7 @@ def _read_plan_csv(path: Path, columns: list[str]) -> pd.DataFrame:
 def scenario_digest(folder: Path) -> str:
     """sha256 over scenario.yaml then each table CSV (name, NUL, bytes, NUL)."""
     digest = hashlib.sha256()
-    for name in ["scenario.yaml", *(f"{t}.csv" for t in SCENARIO_TABLES)]:
+    for name in ["scenario.yaml", *(f"{t}.csv" for t in HASHED_TABLES)]:
         p = folder / name
         digest.update(name.encode() + b"\0")
         digest.update(p.read_bytes() if p.is_file() else b"")
@@ -1565,9 +1567,10 @@ def _require_shortfall(
     sf = d.plan["shortfalls"]
     cons = sf["constraint"].str.lower()
     coords = sf["coordinates"].astype(str)
-    hit = cons.map(lambda c: any(p in c for p in prefixes)) & coords.str.contains(
+    # astype(bool): an empty map keeps the text dtype (pyarrow strings refuse "&" with bools)
+    hit = cons.map(lambda c: any(p in c for p in prefixes)).astype(bool) & coords.str.contains(
         str(period), regex=False
-    )
+    ).astype(bool)
     for i in ids:
         hit &= coords.str.contains(i, regex=False)
     rows = sf[hit]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 from forceplan.domain.scenario import Scenario
 from forceplan.model.budgets import prioritised_funding
@@ -64,6 +65,7 @@ def plan(
     solver: str | None = None,
     mode: str | None = None,
     progress: ProgressCallback | None = None,
+    prepare: Callable[[ModelBundle], None] | None = None,
 ) -> Plan:
     """Plan *scenario*: build the model, solve it, and extract the plan tables.
 
@@ -89,6 +91,9 @@ def plan(
         end (``build``, ``solve``, ``solve:<stage>``, ``extract``) and live solver reports.
         ``Plan.timings`` has wall seconds per phase and ``solve_cpu`` / ``plan_cpu``: CPU
         seconds of this process (HiGHS threads included) for the solve and for the whole call.
+    prepare
+        Called with the built model before the solve (e.g. :mod:`forceplan.robust` fixes
+        the shared first-stage decisions of a robust plan there).
 
     Returns
     -------
@@ -121,6 +126,8 @@ def plan(
     cpu0 = time.process_time()
     with Phase("build", progress) as phase:
         bundle = build_model(scenario)
+        if prepare is not None:
+            prepare(bundle)
     timings["build"] = phase.seconds
     cpu1 = time.process_time()
     with Phase("solve", progress) as phase:

@@ -12,6 +12,7 @@ from forceplan.cli.common import EXIT_OK, command, console
 from forceplan.io.atomic import atomic_dir
 from forceplan.results.compare import Comparison
 from forceplan.results.compare import compare as compare_runs
+from forceplan.robust.tradeoff import TRADEOFF_FILE, run_tradeoff, tradeoff_lines
 
 HTML_FILE = "compare.html"
 """The side-by-side page in a comparison folder."""
@@ -34,7 +35,7 @@ def _is_comparison_dir(path: Path) -> bool:
     if not path.is_dir():
         return False
     names = {p.name for p in path.iterdir()}
-    ours = {*Comparison.FILES, HTML_FILE}
+    ours = {*Comparison.FILES, HTML_FILE, TRADEOFF_FILE}
     return bool(names) and names <= ours
 
 
@@ -45,7 +46,17 @@ def write_comparison(comparison: Comparison, dest: Path, overwrite: bool = False
     with atomic_dir(dest, overwrite=overwrite) as tmp:
         comparison.write_tables(tmp)
         write_compare_html(comparison, tmp / HTML_FILE)
+        _write_tradeoff(comparison, tmp)
     return dest
+
+
+def _write_tradeoff(comparison: Comparison, folder: Path) -> list[str]:
+    """``tradeoff.csv`` when both runs were stress-tested; the trade-off in words."""
+    table = run_tradeoff(comparison.a.path, comparison.b.path)
+    if table is None:
+        return []
+    table.to_csv(folder / TRADEOFF_FILE, index=False, lineterminator="\n")
+    return tradeoff_lines(table, comparison.a.currency)
 
 
 @command
@@ -81,6 +92,12 @@ def compare(
     write_comparison(comparison, dest, overwrite=force or _is_comparison_dir(dest))
     for line in comparison.describe(limit):
         console.print(line, markup=False, soft_wrap=True)
-    files = ", ".join([*Comparison.FILES, HTML_FILE])
+    table = run_tradeoff(comparison.a.path, comparison.b.path)
+    extra = [TRADEOFF_FILE] if table is not None else []
+    if table is not None:
+        console.print("Under stress (A -> B, same samples):", markup=False)
+        for line in tradeoff_lines(table, comparison.a.currency):
+            console.print(f"  {line}", markup=False, soft_wrap=True)
+    files = ", ".join([*Comparison.FILES, HTML_FILE, *extra])
     console.print(f"wrote {dest}: {files}", markup=False, soft_wrap=True)
     sys.exit(EXIT_OK)

@@ -146,6 +146,14 @@ def print_summary(plan: Plan, dest: Path) -> None:
             markup=False,
             soft_wrap=True,
         )
+    robust = plan.summary_extra.get("robust")
+    if robust:
+        console.print(
+            f"robust plan: {robust['method']} over {robust['futures']} futures "
+            f"({robust['reason']}); per-future outcomes in {dest / 'robust'}",
+            markup=False,
+            soft_wrap=True,
+        )
     interop = plan.tables["interoperability"]
     if len(interop):
         ordered = interop.sort_values("period")
@@ -275,6 +283,34 @@ def _add_to_summary(target: Path, note: str) -> None:
         return
 
 
+def _robust(
+    scen: Any, k: int, options: dict[str, Any], settings: dict[str, Any], reporter: Any
+) -> Plan:
+    """``--robust K``: K sampled futures, then :func:`forceplan.robust.robust_plan`.
+
+    Bad robust settings exit 1 (invalid input) with the reason and the fix."""
+    from forceplan.robust import RobustError, RobustSettings, robust_plan
+    from forceplan.robust.futures import sampled_futures
+
+    seed = int(settings.pop("seed"))
+    try:
+        futures, names, _ = sampled_futures(scen, k, seed)
+        result, _ = robust_plan(
+            scen,
+            futures,
+            RobustSettings(**settings),
+            names=names,
+            progress=reporter.event,
+            **options,
+        )
+    except RobustError as exc:
+        reporter.close()
+        err_console.print(f"no robust plan: {exc}", markup=False, soft_wrap=True)
+        sys.exit(EXIT_INVALID)
+    result.summary_extra.setdefault("robust", {})["seed"] = seed
+    return result
+
+
 def _default_scenario() -> Path:
     from forceplan.examples import notional_path
 
@@ -361,6 +397,47 @@ def plan(
     png: Annotated[
         bool, typer.Option("--png", help="Also draw the report's charts as PNGs in RUNDIR/charts.")
     ] = False,
+    robust: Annotated[
+        int | None,
+        typer.Option(
+            "--robust",
+            metavar="K",
+            min=1,
+            help="A plan that holds in most of K sampled futures: one two-stage stochastic "
+            "program (first-period decisions shared), or derated supply when K futures are too "
+            "many for one model; per-future outcomes in RUNDIR/robust.",
+        ),
+    ] = None,
+    confidence: Annotated[
+        float,
+        typer.Option(
+            "--confidence",
+            metavar="P",
+            help="With --robust, where the derated fallback is used: plan every source at the "
+            "quantity and lead time it keeps with probability P.",
+        ),
+    ] = 0.8,
+    first_stage: Annotated[
+        int,
+        typer.Option(
+            "--first-stage",
+            metavar="N",
+            min=1,
+            help="With --robust: how many leading periods' decisions are shared by all futures.",
+        ),
+    ] = 1,
+    robust_method: Annotated[
+        str,
+        typer.Option(
+            "--robust-method",
+            metavar="METHOD",
+            help="With --robust: auto (the size rule), stochastic or derated.",
+        ),
+    ] = "auto",
+    seed: Annotated[
+        int,
+        typer.Option("--seed", metavar="S", help="With --robust: seed of the sampled futures."),
+    ] = 1,
 ) -> None:
     """Plan a scenario: an optimal year-by-year transition plan, written as a run folder.
 
@@ -401,14 +478,28 @@ def plan(
         target = dest if dest is not None else default_run_dir(scen.name)
         check_writable(target)  # before the solve, not after it
         try:
-            result = forceplan.plan(
-                scen,
-                time_limit=time_limit,
-                gap=gap,
-                threads=threads,
-                solver=solver,
-                progress=reporter.event,
-            )
+            if robust is None:
+                result = forceplan.plan(
+                    scen,
+                    time_limit=time_limit,
+                    gap=gap,
+                    threads=threads,
+                    solver=solver,
+                    progress=reporter.event,
+                )
+            else:
+                result = _robust(
+                    scen,
+                    robust,
+                    {"time_limit": time_limit, "gap": gap, "threads": threads, "solver": solver},
+                    {
+                        "confidence": confidence,
+                        "first_stage_periods": first_stage,
+                        "method": robust_method,
+                        "seed": seed,
+                    },
+                    reporter,
+                )
         except SolveError as exc:
             reporter.close()
             err_console.print(f"no plan: {exc}", markup=False, soft_wrap=True)

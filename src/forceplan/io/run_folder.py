@@ -224,7 +224,19 @@ def _summary(plan: Plan, scenario_dir: Path) -> dict[str, Any]:
         "cost": {**cost_totals(plan.tables), "currency": header.currency},
         "shortfalls": {"count": len(shortfalls), "by_constraint": by_constraint},
         "tables": {name: len(plan.tables[name]) for name in _written(plan.tables)},
+        **{str(k): v for k, v in getattr(plan, "summary_extra", {}).items()},
     }
+
+
+def _write_extra_files(plan: Plan, tmp: Path) -> None:
+    """The plan's further files (``plan.extra_files``), inside the temporary run folder."""
+    for relative, content in getattr(plan, "extra_files", {}).items():
+        path = tmp / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, pd.DataFrame):
+            content.to_csv(path, index=False, lineterminator="\n")
+        else:
+            path.write_text(content, encoding="utf-8")
 
 
 def _cell(value: Any) -> Any:
@@ -549,6 +561,7 @@ def write_run_folder(
                 model.to_file(tmp / LP_FILE, io_api="lp", explicit_coordinate_names=True)
             decisions = _decisions(plan)
             decisions.to_csv(plan_dir / DECISIONS_FILE, index=False, lineterminator="\n")
+            _write_extra_files(plan, tmp)
             summary = _summary(plan, scenario_dir)
             _write_workbook(
                 tmp / WORKBOOK_FILE,

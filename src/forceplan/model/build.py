@@ -173,13 +173,18 @@ FAMILIES = (
 """The constraint families, in build order (one module each in :mod:`forceplan.model`)."""
 
 
-def build_model(scenario: Scenario) -> ModelBundle:
+def build_model(scenario: Scenario, model: linopy.Model | None = None) -> ModelBundle:
     """Build the planning model of *scenario*.
 
     Parameters
     ----------
     scenario
         A validated scenario.
+    model
+        Build into this linopy model instead of a new one (its variables and
+        constraints must not use the names the families add; the two-stage
+        stochastic program of :mod:`forceplan.robust` builds one future after
+        another into one model and renames each future's names before the next).
 
     Returns
     -------
@@ -198,7 +203,8 @@ def build_model(scenario: Scenario) -> ModelBundle:
     """
     t0 = time.perf_counter()
     data = model_data(scenario)
-    model = linopy.Model(force_dim_names=True)
+    if model is None:
+        model = linopy.Model(force_dim_names=True)
     bundle = ModelBundle(model=model, data=data)
     bundle.timings["data"] = time.perf_counter() - t0
     for name in FAMILIES:

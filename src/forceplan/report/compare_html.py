@@ -504,8 +504,16 @@ def compare_html(c: Comparison) -> str:
             },
         )
     )
+    parts.append(_tradeoff_section(c))
     parts.append("</main></body></html>")
     return "\n".join(parts)
+
+
+def _tradeoff_section(c: Comparison) -> str:
+    """Breach probability and cost under stress when both runs were stress-tested."""
+    from forceplan.robust.tradeoff import run_tradeoff, tradeoff_html
+
+    return tradeoff_html(run_tradeoff(c.a.path, c.b.path), c.a.currency)
 
 
 def write_compare_html(c: Comparison, path: Path | str) -> Path:

@@ -371,6 +371,13 @@ def _decisions_html(data: ReportData) -> str:
     )
 
 
+def _robust_html(data: ReportData) -> str:
+    """The robust plan's section (method, futures, stress), empty for other runs."""
+    from forceplan.robust.report import robust_section_html
+
+    return robust_section_html(data.path, data.summary)
+
+
 def _chart_html(chart: Chart) -> str:
     body = (
         f'<div id="chart-{chart.key}" class="chart" data-chart="{chart.key}"></div>'
@@ -463,6 +470,7 @@ decision, then the details; {n} interactive charts, {png_note}.</p>
 <section class="block" id="decisions"><h2>Decisions</h2>{_decisions_html(data)}</section>
 <section class="block" id="shortfalls"><h2>Shortfalls</h2>{_shortfalls_html(data)}</section>
 <section class="block" id="binding"><h2>What binds</h2>{_binding_html(data)}</section>
+{_robust_html(data)}
 {stress_section_html(data.path)}
 {"".join(_chart_html(c) for c in charts)}
 <section class="block" id="overview"><h2>Key figures</h2><ul class="words">{overview}</ul></section>

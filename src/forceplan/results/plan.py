@@ -43,6 +43,11 @@ class Plan:
         One line for humans.
     model
         The solved linopy model (for ``model.lp`` and explanations), if kept.
+    extra_files
+        Further files of the run folder, written atomically with the rest: path relative
+        to the run folder -> a table (written as CSV) or text (e.g. ``robust/``).
+    summary_extra
+        Further top-level entries of ``summary.json`` (e.g. ``robust``).
 
     Examples
     --------
@@ -62,6 +67,8 @@ class Plan:
     options: dict[str, object] = field(default_factory=dict)
     message: str = ""
     model: linopy.Model | None = None
+    extra_files: dict[str, pd.DataFrame | str] = field(default_factory=dict)
+    summary_extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def has_plan(self) -> bool:
