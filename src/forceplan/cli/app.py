@@ -16,6 +16,7 @@ from forceplan.cli.plan import plan
 from forceplan.cli.report import report
 from forceplan.cli.runs import runs_app
 from forceplan.cli.serve import serve
+from forceplan.cli.sweep import sweep
 from forceplan.cli.template import template
 from forceplan.cli.users import users_app
 from forceplan.cli.validate import validate
@@ -56,6 +57,7 @@ app.command("brief")(brief)
 app.command("template")(template)
 app.command("example")(example)
 app.command("serve")(serve)
+app.command("sweep")(sweep)
 app.add_typer(runs_app)
 app.add_typer(users_app)
 

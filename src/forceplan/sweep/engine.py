@@ -20,7 +20,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +89,7 @@ def manifest_for(
         "samples": int(samples),
         "options": options,
         "forceplan_version": __version__,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
 
@@ -275,7 +275,15 @@ def _run(
     [scen_f] = client.scatter([scenario], broadcast=True)
     [draws_f] = client.scatter([draws], broadcast=True)
     futures = [
-        client.submit(solve_sample, scen_f, draws_f, i, options, key=f"forceplan-sweep-{i}-{os.getpid()}", pure=False)
+        client.submit(
+            solve_sample,
+            scen_f,
+            draws_f,
+            i,
+            options,
+            key=f"forceplan-sweep-{i}-{os.getpid()}",
+            pure=False,
+        )
         for i in todo
     ]
     failed: list[str] = []

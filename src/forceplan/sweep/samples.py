@@ -23,7 +23,17 @@ BASE = "base"
 """Record name of the plan of the scenario as given (no sampled factor)."""
 RECORD_VERSION = 1
 
-DECISION_FIELDS = ("period", "action", "item", "from", "item_id", "from_id", "unit", "quantity", "cost")
+DECISION_FIELDS = (
+    "period",
+    "action",
+    "item",
+    "from",
+    "item_id",
+    "from_id",
+    "unit",
+    "quantity",
+    "cost",
+)
 SHORTFALL_FIELDS = ("constraint", "coordinates", "amount", "unit", "text")
 
 
@@ -131,7 +141,6 @@ def read_records(folder: Path) -> dict[int | str, dict[str, Any]]:
         except (OSError, ValueError):
             continue  # unreadable: solved again
         key = record.get("sample")
-        if isinstance(key, int) or key == BASE:
-            if path.name == record_name(key):
-                out[key] = record
+        if (isinstance(key, int) or key == BASE) and path.name == record_name(key):
+            out[key] = record
     return out

@@ -18,7 +18,16 @@ import pandas as pd
 from forceplan.io.atomic import atomic_file
 from forceplan.sweep.samples import BASE
 
-ROBUST_ACTIONS = ("order", "donate", "retire", "reserve", "reactivate", "upgrade", "expand", "replenish")
+ROBUST_ACTIONS = (
+    "order",
+    "donate",
+    "retire",
+    "reserve",
+    "reactivate",
+    "upgrade",
+    "expand",
+    "replenish",
+)
 """Decisions counted (``receive`` is not: an arrival follows its order)."""
 PERCENTILES = (5, 50, 95)
 OUTCOMES = ("objective_total", "shortfall", "cost_total", "cost_funded", "cost_unfunded")
@@ -97,7 +106,11 @@ def decision_frequency(
 
     per = (
         dec.groupby([*KEY, "period", "sample"], sort=True)
-        .agg(quantity=("quantity", "sum"), cost=("cost", "sum"), **{c: (c, "first") for c in names[1:]})
+        .agg(
+            quantity=("quantity", "sum"),
+            cost=("cost", "sum"),
+            **{c: (c, "first") for c in names[1:]},
+        )
         .reset_index()
     )
     by_period = (
@@ -228,7 +241,12 @@ def summarise(
         "share_with_shortfalls": (
             round(sum(1 for r in solved if r["shortfalls"]) / len(solved), 9) if solved else None
         ),
-        "distributions": {c: distribution(outcomes[c]) if len(outcomes) else distribution(pd.Series([], dtype=float)) for c in OUTCOMES},
+        "distributions": {
+            c: distribution(outcomes[c])
+            if len(outcomes)
+            else distribution(pd.Series([], dtype=float))
+            for c in OUTCOMES
+        },
         "base": None
         if base is None
         else {
