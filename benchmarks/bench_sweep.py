@@ -134,7 +134,8 @@ def main() -> None:
                 f"{row['wall_2']:.2f} s -> speed-up {row['speedup']:.2f}, efficiency "
                 f"{row['efficiency']:.2f} (aim >= 0.8); worker CPU {row['worker_cpu_1']} s / "
                 f"{row['worker_cpu_2']} s, summed per-future wall {row['sample_wall_1']} s / "
-                f"{row['sample_wall_2']} s (CPU work ratio {row['work_ratio']}); same summary: {same}; load average "
+                f"{row['sample_wall_2']} s (CPU work ratio {row['work_ratio']}); "
+                f"same summary: {same}; load average "
                 f"{row['load_before']} -> {row['load_after']} on {row['cores']} cores"
             )
     RESULTS.mkdir(exist_ok=True)
