@@ -62,6 +62,8 @@ class TableSchema:
     key: tuple[str, ...]
     description: str
     columns: tuple[Column, ...] = field(default_factory=tuple)
+    optional: bool = False
+    """A table a scenario may leave out (``optional`` yes in ``tables.csv``): read as empty."""
 
     @property
     def column_names(self) -> list[str]:
@@ -126,6 +128,7 @@ def schemas() -> dict[str, TableSchema]:
             key=tuple(row["key"].split()),
             description=row["description"],
             columns=tuple(cols),
+            optional=(row.get("optional") or "").strip().lower() == "yes",
         )
     return out
 

@@ -70,7 +70,13 @@ def render() -> str:
             "",
             schema.description,
             "",
-            f"Key (unique per row): {', '.join(f'`{k}`' for k in schema.key)}.",
+            f"Key (unique per row): {', '.join(f'`{k}`' for k in schema.key)}."
+            + (
+                " **Optional table**: a scenario folder without "
+                f"`{name}.csv` (or a workbook without the sheet) has an empty one."
+                if schema.optional
+                else ""
+            ),
             "",
             "| column | type | unit | required | default | allowed / refers to | description |",
             "|---|---|---|---|---|---|---|",

@@ -31,6 +31,8 @@ class SourceData:
     header_lines: dict[str, int]
     tables: dict[str, RawTable] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
+    """Optional tables the source does not hold (read as empty tables)."""
 
 
 def read_folder(folder: Path) -> SourceData:
@@ -69,8 +71,12 @@ def read_folder(folder: Path) -> SourceData:
             header_data, lines, probs = parse_header_yaml(text, HEADER_FILE)
             problems += probs
     tables: dict[str, RawTable] = {}
+    left_out: list[str] = []
     for name in schemas():
         path = folder / f"{name}.csv"
+        if not path.is_file() and schemas()[name].optional:
+            left_out.append(name)  # read as an empty table (see io.load.check_source)
+            continue
         if not path.is_file():
             problems.append(
                 Problem(
@@ -99,7 +105,7 @@ def read_folder(folder: Path) -> SourceData:
                     file=extra.name,
                 )
             )
-    return SourceData(header_data, HEADER_FILE, None, lines, tables, problems)
+    return SourceData(header_data, HEADER_FILE, None, lines, tables, problems, left_out)
 
 
 def format_cell(value: Any, column_type: str) -> str:
@@ -201,6 +207,8 @@ def write_folder_into(
     (folder / HEADER_FILE).write_text(header_yaml_text(header), encoding="utf-8", newline="\n")
     for name, schema in schemas().items():
         frame = tables.get(name, pd.DataFrame(columns=schema.column_names))
+        if schema.optional and not len(frame):
+            continue  # an empty optional table is left out: older folders stay as they were
         (folder / f"{name}.csv").write_text(
             table_csv_text(frame, schema), encoding="utf-8", newline="\n"
         )

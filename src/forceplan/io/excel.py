@@ -268,7 +268,11 @@ def read_workbook(path: Path, shown: str) -> SourceData:
         header_data, lines, probs = _read_header_sheet(wb[HEADER_SHEET], shown, cached)
         problems += probs
     tables: dict[str, RawTable] = {}
+    left_out: list[str] = []
     for name, schema in schemas().items():
+        if name not in names and schema.optional:
+            left_out.append(name)  # read as an empty table (see io.load.check_source)
+            continue
         if name not in names:
             problems.append(
                 Problem(
@@ -298,7 +302,7 @@ def read_workbook(path: Path, shown: str) -> SourceData:
                     sheet=extra,
                 )
             )
-    return SourceData(header_data, shown, HEADER_SHEET, lines, tables, problems)
+    return SourceData(header_data, shown, HEADER_SHEET, lines, tables, problems, left_out)
 
 
 def _cell_problems(ws: Any, shown: str, header: list[str]) -> list[Problem]:

@@ -10,6 +10,7 @@ from forceplan.domain.schema import schemas
 from forceplan.exceptions import ScenarioError
 from forceplan.io.csv_folder import SourceData, read_folder
 from forceplan.io.excel import read_workbook
+from forceplan.io.raw import RawTable
 from forceplan.validate.columns import ParsedTable, parse_table
 from forceplan.validate.header import validate_header
 from forceplan.validate.plan_rules import PLAN_RULES
@@ -102,6 +103,14 @@ def check_source(source: SourceData, rules: bool = True) -> tuple[Scenario | Non
     parsed: dict[str, ParsedTable] = {}
     for name, schema in schemas().items():
         raw = source.tables.get(name)
+        if raw is None and name in source.left_out:  # an optional table left out: empty
+            in_book = source.header_sheet is not None
+            raw = RawTable(
+                name,
+                source.header_file if in_book else f"{name}.csv",
+                name if in_book else None,
+                list(schema.column_names),
+            )
         if raw is None:
             continue
         pt, probs = parse_table(raw, schema, periods)
