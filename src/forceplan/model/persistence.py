@@ -36,6 +36,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from forceplan.domain.scenario import Scenario
 from forceplan.exceptions import ScenarioError
 from forceplan.model.build import ModelBundle
 from forceplan.model.terms import Terms, labels_of
@@ -52,9 +53,8 @@ DECISIONS: dict[str, tuple[str, str]] = {
 """Decision kind -> (model variable, table of its id)."""
 
 
-def values(b: ModelBundle, decision: str, ids: pd.Index) -> np.ndarray:
+def values(s: Scenario, decision: str, ids: pd.Index) -> np.ndarray:
     """Value (USD million) of one unit of *decision* for each id: what a change is priced at."""
-    s = b.scenario
     item_value = pd.concat(
         [
             s.equipment.set_index("id")["unit_cost"].astype(float),
@@ -113,7 +113,7 @@ def add(b: ModelBundle) -> None:
             b.constraints(f"persistence-fixed_{decision}", lhs, "=", target, mask=fixed_cell)
         if not announced_any:
             continue
-        value = penalty * values(b, decision, ids)[:, None] * np.ones(lab.shape)
+        value = penalty * values(b.scenario, decision, ids)[:, None] * np.ones(lab.shape)
         a = ~fixed & present & (qty > 0)
         ann_cell = np.zeros(lab.shape, dtype=bool)
         ann_qty = np.zeros(lab.shape)
