@@ -13,6 +13,7 @@ from forceplan.cli.convert import convert
 from forceplan.cli.example import example
 from forceplan.cli.explain import explain
 from forceplan.cli.plan import plan
+from forceplan.cli.replan import replan
 from forceplan.cli.report import report
 from forceplan.cli.runs import runs_app
 from forceplan.cli.serve import serve
@@ -58,6 +59,7 @@ app.command("template")(template)
 app.command("example")(example)
 app.command("serve")(serve)
 app.command("sweep")(sweep)
+app.command("replan")(replan)
 app.add_typer(runs_app)
 app.add_typer(users_app)
 

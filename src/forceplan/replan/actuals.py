@@ -6,7 +6,8 @@ A folder of CSV files (docs/replan.md):
     equipment, quantity: units in service (and in reserve) at the end of the period.
     Types not listed keep the plan's end-of-period stock.
 ``deliveries.csv`` (optional)
-    source, period_ordered, quantity, period_expected: orders of the run's sources;
+    source, period_ordered, quantity, period_expected: orders of the run's sources (or
+    output of its lines);
     received this period when period_expected is empty or not after the period (they
     start a new service life), otherwise still on their way (fixed arrivals then).
 ``losses.csv`` (optional)
@@ -116,7 +117,7 @@ def read_actuals(folder: Path | str, scenario: Scenario, plan: dict[str, pd.Data
     t0 = scenario.periods[0]
     ids = {
         "equipment": set(scenario.equipment["id"]),
-        "source": set(scenario.sources["id"]),
+        "source": set(scenario.sources["id"]) | set(scenario.lines["id"]),
         "munition": set(scenario.munitions["id"]),
     }
     numbers: dict[str, dict[str, pd.Series]] = {}
@@ -131,7 +132,7 @@ def read_actuals(folder: Path | str, scenario: Scenario, plan: dict[str, pd.Data
                             name,
                             int(i) + 2,
                             col,
-                            f"'{f[col].iloc[i]}' is not a {col} of the run's scenario.",
+                            f"'{f[col].iloc[i]}' is not a known {col} id of the run's scenario.",
                             f"use one of the ids in the scenario's {col} table.",
                         )
                     )
@@ -172,7 +173,13 @@ def read_actuals(folder: Path | str, scenario: Scenario, plan: dict[str, pd.Data
         d = frames["deliveries.csv"]
         q = numbers["deliveries.csv"]["quantity"]
         exp = numbers["deliveries.csv"].get("period_expected", pd.Series(np.nan, index=d.index))
-        item = d["source"].map(scenario.sources.set_index("id")["item"])
+        items = pd.concat(
+            [
+                scenario.sources.set_index("id")["item"],
+                scenario.lines.set_index("id")["product"],
+            ]
+        )
+        item = d["source"].map(items)
         got = exp.isna() | (exp <= t0)
         arr = q[got].groupby(item[got]).sum()
         arrived = arrived.add(arr[arr.index.isin(eq)], fill_value=0.0).reindex(eq, fill_value=0.0)
