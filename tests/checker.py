@@ -73,10 +73,11 @@ SCENARIO_TABLES = (
     "budget_uses",
     "training",
     "attrition",
+    "uncertainty",
     "commitments",
 )
 """Scenario table files, in the order the scenario hash covers them."""
-OPTIONAL_TABLES = ("commitments",)
+OPTIONAL_TABLES = ("uncertainty", "commitments")
 """Tables a scenario folder may leave out (read as empty)."""
 COMMITMENT_COLUMNS = ["decision", "id", "period", "quantity", "fixed"]
 
@@ -232,7 +233,9 @@ def load(run: Path) -> tuple[Data | None, list[str]]:
     scenario = {}
     for t in SCENARIO_TABLES:
         if not (sdir / f"{t}.csv").is_file() and t in OPTIONAL_TABLES:
-            scenario[t] = pd.DataFrame(columns=COMMITMENT_COLUMNS, dtype=str)
+            scenario[t] = pd.DataFrame(
+                columns=COMMITMENT_COLUMNS if t == "commitments" else [], dtype=str
+            )
             continue
         if not (sdir / f"{t}.csv").is_file():
             problems.append(f"contract: scenario/{t}.csv is missing")

@@ -47,7 +47,8 @@ def test_sizes_are_honoured_and_the_scenario_is_valid(sizes: tuple[int, int, int
     assert s.name == f"Synthetic scenario ({n_e},{n_p},{n_s},{n_f} seed 11)"
     empty = {name for name, frame in s.tables.items() if len(frame) == 0}
     # one equipment type cannot be upgraded into another; everything else is populated
-    assert empty == ({"upgrades"} if n_e == 1 else set())
+    # but the optional uncertainty table (synthetic scenarios have no uncertain factors)
+    assert empty == ({"upgrades", "uncertainty"} if n_e == 1 else {"uncertainty"})
     assert set(s.tables) == set(schemas())
 
 
@@ -269,7 +270,7 @@ def test_cli_writes_a_synthetic_folder_that_validates(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     assert "30,6,5,4" in r.output
     assert sorted(p.name for p in dest.iterdir()) == sorted(
-        ["scenario.yaml", *(f"{t}.csv" for t in schemas())]
+        ["scenario.yaml", *(f"{t}.csv" for t, sc in schemas().items() if not sc.optional)]
     )
     v = runner.invoke(app, ["validate", str(dest)])
     assert v.exit_code == 0, v.output

@@ -244,6 +244,11 @@ U: dict[str, list[str]] = {
         "https://stripes.com/theaters/europe/2023-07-17/abrams-tank-training-grafenwoehr-"
         "10764395.html",
     ],
+    "eu_shells": [
+        "https://www.worldreportnow.com/news/eu-to-miss-target-of-supplying-ukraine-with-1m-"
+        "artillery-shells-germany-says/48093/",
+        "https://vietnam.vn/en/eu-thua-nhan-that-hua-1-trieu-qua-dan-phao-cho-ukraine",
+    ],
     "transition": [
         "https://news.antiwar.com/2022/10/12/nato-has-10-year-plan-to-rebuild-ukraines-military/",
         "https://www.pravda.com.ua/eng/news/2023/07/7/7410297/",
@@ -1176,6 +1181,214 @@ def _sig(x: float) -> float:
     return float(round(x, digits))
 
 
+# --------------------------------------------------------------------------------------
+# Uncertainty (forceplan stress): every figure notional unless its source says otherwise
+# --------------------------------------------------------------------------------------
+
+UNCERTAINTY: list[dict[str, Any]] = [
+    {
+        "id": "war-intensity",
+        "kind": "war_intensity",
+        "distribution": "lognormal",
+        "median": 1.0,
+        "sigma": 0.15,
+        "description": "war intensity (x plan attrition and consumption)",
+    },
+    {
+        "id": "attrition-tank",
+        "kind": "attrition",
+        "target": "tank",
+        "distribution": "lognormal",
+        "median": 1.0,
+        "sigma": 0.25,
+        "description": "tank attrition (x plan)",
+    },
+    {
+        "id": "attrition-ifv",
+        "kind": "attrition",
+        "target": "ifv",
+        "distribution": "lognormal",
+        "median": 1.0,
+        "sigma": 0.25,
+        "description": "IFV attrition (x plan)",
+    },
+    {
+        "id": "attrition-sp-artillery",
+        "kind": "attrition",
+        "target": "sp-artillery",
+        "distribution": "lognormal",
+        "median": 1.0,
+        "sigma": 0.2,
+        "description": "self-propelled artillery attrition (x plan)",
+    },
+    {
+        "id": "attrition-sam-long",
+        "kind": "attrition",
+        "target": "air-defence-long",
+        "distribution": "triangular",
+        "low": 0.8,
+        "mode": 1.0,
+        "high": 1.8,
+        "description": "long-range SAM attrition (x plan)",
+    },
+    {
+        "id": "attrition-sam-medium",
+        "kind": "attrition",
+        "target": "air-defence-medium",
+        "distribution": "triangular",
+        "low": 0.8,
+        "mode": 1.0,
+        "high": 1.8,
+        "description": "medium-range SAM attrition (x plan)",
+    },
+    {
+        "id": "attrition-fighter",
+        "kind": "attrition",
+        "target": "fighter",
+        "distribution": "lognormal",
+        "median": 1.0,
+        "sigma": 0.25,
+        "description": "fighter attrition (x plan)",
+    },
+    {
+        "id": "consumption-155mm",
+        "kind": "consumption",
+        "target": "155mm-artillery",
+        "distribution": "lognormal",
+        "median": 1.0,
+        "sigma": 0.2,
+        "description": "155 mm consumption (x plan)",
+    },
+    {
+        "id": "consumption-pac-3",
+        "kind": "consumption",
+        "target": "pac-3-mse",
+        "distribution": "triangular",
+        "low": 0.8,
+        "mode": 1.0,
+        "high": 1.8,
+        "description": "PAC-3 MSE consumption (x plan, missile barrages)",
+    },
+    {
+        "id": "slip-usa",
+        "kind": "pledge_slip",
+        "target": "USA",
+        "distribution": "discrete",
+        "values": "0|1|2",
+        "weights": "0.6|0.25|0.15",
+        "description": "slip of US deliveries (years)",
+    },
+    {
+        "id": "slip-germany",
+        "kind": "pledge_slip",
+        "target": "Germany",
+        "distribution": "discrete",
+        "values": "0|1",
+        "weights": "0.8|0.2",
+        "description": "slip of German deliveries (years)",
+    },
+    {
+        "id": "loss-usa",
+        "kind": "pledge_loss",
+        "target": "USA",
+        "distribution": "bernoulli",
+        "probability": 0.1,
+        "value": 1,
+        "description": "US deliveries stop (1 = never arrive)",
+    },
+    {
+        "id": "partial-eu-155mm-france",
+        "kind": "pledge_partial",
+        "target": "donation-france-155mm-artillery",
+        "distribution": "triangular",
+        "low": 0.5,
+        "mode": 0.8,
+        "high": 1.0,
+        "description": "share of French 155 mm donations that arrives",
+        "source": src("eu_shells"),
+    },
+    {
+        "id": "partial-eu-155mm-germany",
+        "kind": "pledge_partial",
+        "target": "donation-germany-155mm-artillery",
+        "distribution": "triangular",
+        "low": 0.5,
+        "mode": 0.8,
+        "high": 1.0,
+        "description": "share of German 155 mm donations that arrives",
+        "source": src("eu_shells"),
+    },
+    {
+        "id": "cut-us-usai",
+        "kind": "budget_cut",
+        "target": "us-usai",
+        "distribution": "bernoulli",
+        "probability": 0.2,
+        "value": 0.5,
+        "description": "cut of the US USAI budget (share)",
+    },
+    {
+        "id": "cut-eu-peace-facility",
+        "kind": "budget_cut",
+        "target": "eu-peace-facility",
+        "distribution": "uniform",
+        "low": 0.0,
+        "high": 0.3,
+        "description": "cut of the European Peace Facility (share)",
+    },
+    {
+        "id": "cut-ua-mod",
+        "kind": "budget_cut",
+        "target": "ua-mod",
+        "distribution": "triangular",
+        "low": 0.0,
+        "mode": 0.0,
+        "high": 0.15,
+        "description": "cut of the Ukrainian defence budget (share)",
+    },
+    {
+        "id": "delay-us-patriot",
+        "kind": "line_delay",
+        "target": "us-patriot",
+        "distribution": "discrete",
+        "values": "0|1|2",
+        "weights": "0.5|0.3|0.2",
+        "description": "delay of Patriot line expansions (years)",
+    },
+    {
+        "id": "delay-rheinmetall-155mm",
+        "kind": "line_delay",
+        "target": "rheinmetall-unterluess-155mm",
+        "distribution": "discrete",
+        "values": "0|1",
+        "weights": "0.7|0.3",
+        "description": "delay of Rheinmetall 155 mm expansions (years)",
+    },
+    {
+        "id": "output-ua-155mm",
+        "kind": "line_output",
+        "target": "ua-155mm",
+        "distribution": "triangular",
+        "low": 0.6,
+        "mode": 0.9,
+        "high": 1.0,
+        "description": "base output of the Ukrainian 155 mm line (x plan, strikes on industry)",
+    },
+    {
+        "id": "output-us-155mm",
+        "kind": "line_output",
+        "target": "us-155mm",
+        "distribution": "triangular",
+        "low": 0.8,
+        "mode": 1.0,
+        "high": 1.0,
+        "description": "base output of the US 155 mm line (x plan)",
+    },
+]
+"""Notional uncertain factors; the EU's missed 1-million-shell pledge (about half delivered
+in the year promised) motivates the partial-delivery ranges of the 155 mm donations."""
+
+
 def tables() -> dict[str, list[dict[str, Any]]]:
     """The scenario tables as records."""
     ammo_std = {m[0]: m[3] for m in MUNITIONS}
@@ -1407,6 +1620,7 @@ def tables() -> dict[str, list[dict[str, Any]]]:
             for c, rates in ATTRITION.items()
             for inten, r in zip(("peace", "low", "medium", "high"), rates, strict=True)
         ],
+        "uncertainty": [{"source": N, **row} for row in UNCERTAINTY],
     }
 
 

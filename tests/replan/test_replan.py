@@ -18,7 +18,7 @@ from forceplan.replan.roll import roll_forward
 from forceplan.replan.rolling import all_decisions, churn
 from forceplan.replan.state import decisions_in, reveal
 from tests.checker import check_run
-from tests.scenarios import small_records, small_scenario
+from tests.scenarios import small_records, small_scenario, uncertain_small_scenario
 
 
 @pytest.fixture(scope="module")
@@ -190,10 +190,12 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.slow
-def test_replan_commands(small_folder: Path, tmp_path: Path) -> None:
-    res = _cli(
-        str(small_folder), "--realisations", "2", "--seed", "3", "--out", str(tmp_path / "roll")
-    )
+def test_replan_commands(tmp_path: Path) -> None:
+    from forceplan.io.csv_folder import write_folder
+
+    s = uncertain_small_scenario()
+    folder = write_folder(s.header, s.tables, tmp_path / "scen")
+    res = _cli(str(folder), "--realisations", "2", "--seed", "3", "--out", str(tmp_path / "roll"))
     assert res.returncode == 0, res.stdout + res.stderr
     assert "after 2026 is revealed" in res.stdout and "one-shot" in res.stdout
     steps = pd.read_csv(tmp_path / "roll" / "steps.csv")

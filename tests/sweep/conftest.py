@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from forceplan.io.csv_folder import write_folder
-from tests.scenarios import small_scenario
+from tests.scenarios import uncertain_small_scenario
 
 DASK = [sys.executable, "-m"]
 
@@ -98,6 +98,6 @@ def dask_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def small_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The small scenario as a CSV folder."""
-    s = small_scenario()
+    """The small scenario with three uncertain factors, as a CSV folder."""
+    s = uncertain_small_scenario()
     return write_folder(s.header, s.tables, tmp_path_factory.mktemp("scen") / "small")

@@ -16,6 +16,7 @@ from forceplan.validate.header import validate_header
 from forceplan.validate.plan_rules import PLAN_RULES
 from forceplan.validate.problems import Problem, sort_problems
 from forceplan.validate.rules import RULES, Context
+from forceplan.validate.uncertainty_rules import UNCERTAINTY_RULES
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +125,7 @@ def check_source(source: SourceData, rules: bool = True) -> tuple[Scenario | Non
             for p in problems
             if p.severity == "error" and p.row is not None and p.column is not None
         }
-        for rule in [*RULES, *PLAN_RULES]:
+        for rule in [*RULES, *PLAN_RULES, *UNCERTAINTY_RULES]:
             problems += [
                 p
                 for p in rule(ctx)

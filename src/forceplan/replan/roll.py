@@ -220,6 +220,17 @@ def roll_forward(
         )
     if new_src:
         t["sources"] = pd.concat([t["sources"], pd.DataFrame(new_src)], ignore_index=True)
+    un = t.get("uncertainty")
+    if un is not None and len(un):  # factors about what left the horizon go with it
+        known_targets = (
+            set(t["sources"]["id"])
+            | set(t["sources"]["country"])
+            | set(t["lines"]["id"])
+            | set(t["budgets"]["stream"])
+            | set(t["equipment"]["class"])
+            | set(t["munitions"]["id"])
+        )
+        t["uncertainty"] = un[(un["target"] == "") | un["target"].isin(known_targets)]
     if announced is not None and len(announced):
         a = announced[announced["period"] >= start].copy()
         known = {

@@ -1,10 +1,7 @@
-"""Where the sweep takes its sampled futures from: ``forceplan.uncertainty``."""
+"""Where the sweep and the rolling re-plan take their sampled futures from."""
 
 from __future__ import annotations
 
-try:
-    from forceplan.uncertainty import Draws, draw, realise
-except ImportError:  # pragma: no cover - until issue-11-stress is merged
-    from forceplan.sweep._standin import Draws, draw, realise  # type: ignore[assignment]
+from forceplan.uncertainty import Draws, draw, realise
 
 __all__ = ["Draws", "draw", "realise"]
