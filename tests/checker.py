@@ -80,10 +80,13 @@ SCENARIO_TABLES = (
     "budget_uses",
     "training",
     "attrition",
+    "uncertainty",
+    "commitments",
 )
-"""Scenario table files every run folder has, in the order the scenario hash covers them."""
-HASHED_TABLES = (*SCENARIO_TABLES, "uncertainty")
-"""The tables the scenario hash covers (``uncertainty`` is optional: older runs lack it)."""
+"""Scenario table files, in the order the scenario hash covers them."""
+OPTIONAL_TABLES = ("uncertainty", "commitments")
+"""Tables a scenario folder may leave out (read as empty)."""
+COMMITMENT_COLUMNS = ["decision", "id", "period", "quantity", "fixed"]
 
 PLAN_COLUMNS: dict[str, list[str]] = {
     "stock": ["period", "equipment", "quantity"],
@@ -230,7 +233,7 @@ def _read_plan_csv(path: Path, columns: list[str]) -> pd.DataFrame:
 def scenario_digest(folder: Path) -> str:
     """sha256 over scenario.yaml then each table CSV (name, NUL, bytes, NUL)."""
     digest = hashlib.sha256()
-    for name in ["scenario.yaml", *(f"{t}.csv" for t in HASHED_TABLES)]:
+    for name in ["scenario.yaml", *(f"{t}.csv" for t in SCENARIO_TABLES)]:
         p = folder / name
         digest.update(name.encode() + b"\0")
         digest.update(p.read_bytes() if p.is_file() else b"")
@@ -247,6 +250,11 @@ def load(run: Path) -> tuple[Data | None, list[str]]:
     header = yaml.safe_load((sdir / "scenario.yaml").read_text(encoding="utf-8"))
     scenario = {}
     for t in SCENARIO_TABLES:
+        if not (sdir / f"{t}.csv").is_file() and t in OPTIONAL_TABLES:
+            scenario[t] = pd.DataFrame(
+                columns=COMMITMENT_COLUMNS if t == "commitments" else [], dtype=str
+            )
+            continue
         if not (sdir / f"{t}.csv").is_file():
             problems.append(f"contract: scenario/{t}.csv is missing")
             continue
@@ -1586,6 +1594,62 @@ def _require_shortfall(
     return []
 
 
+def check_commitments(d: Data) -> list[str]:
+    """Fixed commitments are kept exactly: each fixed row's decision in the plan tables equals
+    its quantity (orders from deliveries/ammunition supply by period ordered, line output to the
+    force, expansions ordered, upgrades started, early retirements, units stored in reserve)."""
+    c = d.scenario.get("commitments")
+    if c is None or not len(c):
+        return []
+    c = c[_yes(c, "fixed", False)]
+    out: list[str] = []
+    orders = _orders(d).groupby(["supplier", "period_ordered"])["quantity"].sum()
+    force = _line_force_output(d)
+    lines = d.plan["lines"].set_index(["line", "period"])["expansions_ordered"]
+    up = (
+        d.plan["upgrades"]
+        .groupby(["from_equipment", "to_equipment", "period_started"])["quantity"]
+        .sum()
+    )
+    paths = d.scenario["upgrades"].set_index("id")[["from_equipment", "to_equipment"]]
+    ret = d.plan["retirements"]
+    early = (
+        _num(ret, "early", 0.0).groupby([ret["equipment"], ret["period"]]).sum()
+        if len(ret)
+        else pd.Series(dtype=float)
+    )
+    res = d.plan.get("reserve")
+    stored = (
+        res.set_index(["equipment", "period"])["to_reserve"]
+        if res is not None and len(res)
+        else pd.Series(dtype=float)
+    )
+    for r in c.itertuples(index=False):
+        period, want = int(float(r.period)), float(r.quantity)
+        key = (r.id, period)
+        if r.decision == "order":
+            got = float(orders.get(key, 0.0))
+        elif r.decision == "output":
+            got = float(force.loc[r.id, period]) if r.id in force.index else 0.0
+        elif r.decision == "expand":
+            got = float(lines.get(key, 0.0))
+        elif r.decision == "upgrade":
+            f, t = paths.loc[r.id]
+            got = float(up.get((f, t, period), 0.0))
+        elif r.decision == "retire":
+            got = float(early.get(key, 0.0))
+        elif r.decision == "reserve":
+            got = float(stored.get(key, 0.0))
+        else:
+            continue  # reactivate: checked through the reserve balance of check_stock_flow
+        if abs(got - want) > _tol(want):
+            out.append(
+                f"commitments: fixed {r.decision} of {r.id} in {period} is {_fmt(want)}, "
+                f"the plan has {_fmt(got)}"
+            )
+    return out
+
+
 CHECKS = (
     check_stock_flow,
     check_lead_times,
@@ -1601,6 +1665,7 @@ CHECKS = (
     check_war_reserve,
     check_funding_priority,
     check_consumables,
+    check_commitments,
 )
 
 

@@ -224,3 +224,32 @@ def small_scenario() -> Scenario:
     """The small scenario, validated."""
     header, tables = small_records()
     return from_records(header, tables)
+
+
+UNCERTAINTY: list[dict[str, Any]] = [
+    {"id": "war", "kind": "war_intensity", "distribution": "lognormal", "median": 1, "sigma": 0.3},
+    {
+        "id": "cut",
+        "kind": "budget_cut",
+        "target": "ua-mod",
+        "distribution": "uniform",
+        "low": 0,
+        "high": 0.9,
+    },
+    {
+        "id": "slip",
+        "kind": "pledge_slip",
+        "target": "us-m777",
+        "distribution": "bernoulli",
+        "probability": 0.5,
+        "value": 1,
+    },
+]
+"""Three factors for the small scenario: war intensity, a budget cut, a US pledge slip."""
+
+
+def uncertain_small_scenario() -> Scenario:
+    """The small scenario with an ``uncertainty`` table (sweeps, rolling re-plans)."""
+    header, tables = small_records()
+    tables["uncertainty"] = copy.deepcopy(UNCERTAINTY)
+    return from_records(header, tables)

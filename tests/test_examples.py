@@ -492,6 +492,8 @@ def test_every_source_cell_is_filled_in_the_shipped_files() -> None:
     for name, schema in schemas().items():
         if not schema.has("source"):
             continue
+        if schema.optional and not (folder / f"{name}.csv").is_file():
+            continue  # an optional table the notional scenario leaves out (commitments)
         with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
             rows = list(csv.DictReader(fh))
         assert rows, name

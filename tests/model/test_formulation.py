@@ -66,6 +66,7 @@ def test_every_name_is_family_what_over_scenario_coordinates(small_bundle) -> No
                 "diversity",
                 "industry",
                 "budget",
+                "persistence",
                 "objective",
             ],
             strict=True,

@@ -13,10 +13,12 @@ from forceplan.cli.convert import convert
 from forceplan.cli.example import example
 from forceplan.cli.explain import explain
 from forceplan.cli.plan import plan
+from forceplan.cli.replan import replan
 from forceplan.cli.report import report
 from forceplan.cli.runs import runs_app
 from forceplan.cli.serve import serve
 from forceplan.cli.stress import stress
+from forceplan.cli.sweep import sweep
 from forceplan.cli.template import template
 from forceplan.cli.users import users_app
 from forceplan.cli.validate import validate
@@ -58,6 +60,8 @@ app.command("stress")(stress)
 app.command("template")(template)
 app.command("example")(example)
 app.command("serve")(serve)
+app.command("sweep")(sweep)
+app.command("replan")(replan)
 app.add_typer(runs_app)
 app.add_typer(users_app)
 

@@ -173,6 +173,19 @@ class AllocationSettings(_Strict):
     )
 
 
+class ReplanSettings(_Strict):
+    """Rolling re-planning (``forceplan replan``): what changing an announced decision costs."""
+
+    persistence_penalty: float = Field(
+        0.1,
+        ge=0,
+        description="Share of an item's value charged per unit by which a re-plan changes a "
+        "decision announced in the commitments table (orders and production at the item's "
+        "unit cost, expansions at their cost, upgrades at their unit cost, retirements and "
+        "reserve moves at the type's unit cost); 0: re-plans change freely.",
+    )
+
+
 class ScenarioHeader(_Strict):
     """The scenario header: name, horizon, war intensity and settings.
 
@@ -204,6 +217,7 @@ class ScenarioHeader(_Strict):
     interoperability: InteroperabilitySettings = Field(default_factory=InteroperabilitySettings)
     solver: SolverSettings = Field(default_factory=SolverSettings)  # type: ignore[arg-type]
     allocation: AllocationSettings = Field(default_factory=AllocationSettings)  # type: ignore[arg-type]
+    replan: ReplanSettings = Field(default_factory=ReplanSettings)  # type: ignore[arg-type]
 
     @model_validator(mode="after")
     def _intensity_per_period(self) -> ScenarioHeader:

@@ -168,6 +168,7 @@ FAMILIES = (
     "diversity",
     "industry",
     "budgets",
+    "persistence",
     "objective",
 )
 """The constraint families, in build order (one module each in :mod:`forceplan.model`)."""

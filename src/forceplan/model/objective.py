@@ -17,16 +17,18 @@ Parts (scalar linear expressions kept as :class:`~forceplan.model.terms.Terms`):
   expansion, replenishment), USD million, plus type_penalty x types in service;
 * ``risk_margin`` M: risk_margin_value x capability above the floors in periods at
   war (up to risk_margin_cap x floor), USD million; credited against cost;
+* ``persistence`` P: what re-planning changes of announced decisions cost (USD million,
+  :mod:`forceplan.model.persistence`; 0 without commitments), in the cost stage;
 * ``handling`` H: 1e-6 USD million per unit moved into or out of reserve or retired
   early, a tie-breaker in the cost stage (not reported as cost).
 
 Modes (``objective.mode`` in the header):
 
 * ``lexicographic``: stage ``shortfall`` minimises S; stage ``cost`` minimises
-  C - M + H with S held at its optimum. One model is reused: the cost stage changes
+  C - M + H + P with S held at its optimum. One model is reused: the cost stage changes
   the objective and adds the bound ``objective-bound_shortfall``.
 * ``weighted``: one stage minimising shortfall_weight x S -
-  interoperability_weight x I / (V T) + cost_weight x (C - M + H); the
+  interoperability_weight x I / (V T) + cost_weight x (C - M + H + P); the
   interoperability weight is 0 by default.
 """
 
@@ -70,6 +72,7 @@ def stages(b: ModelBundle, mode: str) -> list[Stage]:
     interop_scale = max(capability_scale(b) * b.data.T, 1.0)
     net_cost = Terms().extend(parts["cost"]).extend(b.objective_part("risk_margin"), -1.0)
     net_cost.extend(b.objective_part("handling"))
+    net_cost.extend(b.objective_part("persistence"))  # model.persistence: changing announced plans
     if mode == "lexicographic":
         return [Stage("shortfall", parts["shortfall"]), Stage("cost", net_cost)]
     if mode == "weighted":
