@@ -322,6 +322,12 @@ def _grid(
     return out.astype(float)
 
 
+def _nmap(keys: pd.Series, values: pd.Series) -> pd.Series:
+    """*keys* mapped through numeric *values*, as floats (also when *keys* is empty: pandas
+    keeps an empty series' text dtype through ``map``)."""
+    return pd.to_numeric(keys.map(values), errors="coerce").astype(float)
+
+
 def _shift(frame: pd.DataFrame, opening: pd.Series) -> pd.DataFrame:
     """Previous period's values; the first period takes *opening*."""
     prev = frame.shift(1, axis=1)
@@ -452,7 +458,7 @@ def _munition_orders(d: Data) -> pd.DataFrame:
     """Ammunition supplies with the period each was ordered (arrival - lead time)."""
     sup = d.plan["ammunition_supply"].copy()
     src = _source_table(d)
-    lead = sup["supplier"].map(src["lead_n"]).fillna(0.0)
+    lead = _nmap(sup["supplier"], src["lead_n"]).fillna(0.0)
     sup["period_ordered"] = sup["period"] - lead * d.length
     return sup
 
@@ -838,7 +844,7 @@ def check_lead_times(d: Data) -> list[str]:
     for _, r in dl[~is_src & ~is_line].iterrows():
         out.append(f"deliveries: {r['equipment']} from unknown source {r['source']!r}")
     s = dl[is_src]
-    lead = s["source"].map(src["lead_n"]) * d.length
+    lead = _nmap(s["source"], src["lead_n"]) * d.length
     bad = (s["period_delivered"] - s["period_ordered"]) != lead
     for (_, r), lt in zip(s[bad].iterrows(), lead[bad], strict=True):
         out.append(
@@ -849,8 +855,8 @@ def check_lead_times(d: Data) -> list[str]:
     wrong_item = s["equipment"] != s["source"].map(src["item"])
     for _, r in s[wrong_item].iterrows():
         out.append(f"deliveries: source {r['source']} does not supply {r['equipment']}")
-    window = (s["period_ordered"] < s["source"].map(src["first_n"])) | (
-        s["period_ordered"] > s["source"].map(src["last_n"])
+    window = (s["period_ordered"] < _nmap(s["source"], src["first_n"])) | (
+        s["period_ordered"] > _nmap(s["source"], src["last_n"])
     )
     for _, r in s[window & (s["quantity"] > ATOL)].iterrows():
         out.append(
@@ -872,7 +878,7 @@ def check_lead_times(d: Data) -> list[str]:
                 f"deliveries: {r['equipment']} from {r['source']} has a period outside the horizon"
             )
     # costs of deliveries: price (source) or unit cost (line) x quantity
-    price = dl["source"].map(pd.concat([src["price_n"], lines["unit_cost_n"]]))
+    price = _nmap(dl["source"], pd.concat([src["price_n"], lines["unit_cost_n"]]))
     bad_cost = (dl["cost"] - price * dl["quantity"]).abs() > _tol(dl["cost"])
     for _, r in dl[bad_cost].iterrows():
         out.append(
@@ -886,7 +892,7 @@ def check_lead_times(d: Data) -> list[str]:
     item = sup["supplier"].map(pd.concat([src["item"], lines["product"]]))
     for _, r in sup[known & (item != sup["munition"])].iterrows():
         out.append(f"ammunition_supply: {r['supplier']} does not supply {r['munition']}")
-    price = sup["supplier"].map(pd.concat([src["price_n"], lines["unit_cost_n"]]))
+    price = _nmap(sup["supplier"], pd.concat([src["price_n"], lines["unit_cost_n"]]))
     bad_cost = (sup["cost"] - price * sup["quantity"]).abs() > _tol(sup["cost"])
     for _, r in sup[bad_cost].iterrows():
         out.append(

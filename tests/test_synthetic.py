@@ -47,8 +47,9 @@ def test_sizes_are_honoured_and_the_scenario_is_valid(sizes: tuple[int, int, int
     assert s.name == f"Synthetic scenario ({n_e},{n_p},{n_s},{n_f} seed 11)"
     empty = {name for name, frame in s.tables.items() if len(frame) == 0}
     # one equipment type cannot be upgraded into another; everything else is populated
-    # but the optional uncertainty table (synthetic scenarios have no uncertain factors)
-    assert empty == ({"upgrades", "uncertainty"} if n_e == 1 else {"uncertainty"})
+    # but the optional tables (synthetic scenarios have no uncertain factors, no commitments)
+    optional = {"uncertainty", "commitments"}
+    assert empty == ({"upgrades", *optional} if n_e == 1 else optional)
     assert set(s.tables) == set(schemas())
 
 
