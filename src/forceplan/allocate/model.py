@@ -87,10 +87,10 @@ import linopy
 import numpy as np
 import pandas as pd
 
-from forceplan.allocate.highs import HighsModel
 from forceplan.domain.interop import type_scores
 from forceplan.domain.scenario import Scenario
 from forceplan.model.terms import Terms, grid, labels_of, mask_array
+from forceplan.solve.matrix_model import HighsModel
 
 log = logging.getLogger(__name__)
 

@@ -83,13 +83,13 @@ import linopy
 import numpy as np
 import pandas as pd
 
-from forceplan.allocate.highs import HighsModel
 from forceplan.domain.scenario import Scenario
 from forceplan.exceptions import SolveError
 from forceplan.model.build import ModelBundle, build_model
 from forceplan.model.objective import stages
 from forceplan.model.terms import labels_of
 from forceplan.results.contract import EXPLAIN_TABLES
+from forceplan.solve.matrix_model import HighsModel
 
 log = logging.getLogger(__name__)
 

@@ -30,10 +30,10 @@ import highspy
 import numpy as np
 import pandas as pd
 
-from forceplan.allocate.highs import HighsModel
 from forceplan.domain.scenario import Scenario
 from forceplan.model.build import ModelBundle, build_model
 from forceplan.model.terms import labels_of
+from forceplan.solve.matrix_model import HighsModel
 
 log = logging.getLogger(__name__)
 

@@ -56,12 +56,12 @@ import highspy
 import numpy as np
 import pandas as pd
 
-from forceplan.allocate.highs import HighsModel
 from forceplan.domain.scenario import Scenario
 from forceplan.explain.duals import FEASIBILITY_TOLERANCE, STAGE_TOLERANCE, _fix_integers
 from forceplan.model.build import ModelBundle
 from forceplan.model.objective import Stage, stages
 from forceplan.results.contract import EXPLAIN_TABLES
+from forceplan.solve.matrix_model import HighsModel
 
 log = logging.getLogger(__name__)
 
