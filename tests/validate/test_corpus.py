@@ -856,7 +856,7 @@ XLSX_CASES: list[Case] = [
         "xlsx-extra-unknown-column",
         "xlsx",
         xl_add_column("equipment", "colour", "green"),
-        (E("column-unknown", "equipment", 1, "colour", "T1", severity="warning"),),
+        (E("column-unknown", "equipment", 1, "colour", "Y1", severity="warning"),),
     ),
     Case(
         "xlsx-huge-1e300",
