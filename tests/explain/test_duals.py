@@ -206,3 +206,21 @@ def test_fixed_expansion_and_what_one_more_would_be_worth() -> None:
     assert fixed["line-expand"].tolist() == [[1.0, 0.0]]
     again = shadow_prices(p.scenario, fixed, bundle=bundle)
     assert again["dual"].tolist() == pytest.approx(b["dual"].tolist())
+
+
+def test_a_re_solve_past_its_limit_is_left_out_not_guessed(caplog: Any) -> None:
+    # the floor's figure needs re-solves that iterate; with no time for any, it is not measured
+    # and left out (and the run says how many); what is still shown holds its value (the line's
+    # 3 M, whose re-solve needs no iteration) and is verified
+    floor = [{"kind": "capability", "role": "artillery", "period": 2026, "minimum": 8}]
+    s = tiny(requirements=floor)
+    p = forceplan.plan(s)
+    full = rows(explain_plan(p)["binding"])
+    assert ("capability-floor", "role=artillery, period=2026") in full
+    s.header.solver.probe_time_limit = 1e-9
+    b = explain_plan(forceplan.plan(s))["binding"]
+    short = rows(b)
+    assert ("capability-floor", "role=artillery, period=2026") not in short
+    assert short and all(full[k] == v for k, v in short.items())
+    assert b["verified"].all()
+    assert "were not measured" in caplog.text

@@ -95,3 +95,27 @@ def test_no_shortfall_no_remedy_and_the_run_folder_holds_the_table(tmp_path: Pat
         "cost",
         "text",
     ]
+
+
+def test_beyond_max_remedies_the_largest_gaps_come_first_and_the_rest_say_so() -> None:
+    # 4 M a period buy 4 line units (8 points) a period, kept: 2026 is 12 of 20 points short
+    # (60%), 2027 34 of 50 (68%). With one remedy allowed, 2027's gap gets it (17 M more, spent
+    # on 17 units in 2026 or 2027 alike) and 2026's says it was not computed and why.
+    floors = [
+        {"kind": "capability", "role": "artillery", "period": 2026, "minimum": 20},
+        {"kind": "capability", "role": "artillery", "period": 2027, "minimum": 50},
+    ]
+    budget = [
+        {"stream": "ua-mod", "owner": "Ukraine", "period": 2026 + t, "amount": 4} for t in (0, 1)
+    ]
+    scenario = tiny(periods=2, requirements=floors, lines=WIDE_LINE, budgets=budget)
+    scenario.header.solver.max_remedies = 1
+    plan, remedies = _remedy(scenario)
+    assert sorted(plan.shortfalls["amount"].tolist()) == [12, 34]
+    late = remedies[remedies["shortfall"] == "capability-floor[role=artillery, period=2027]"]
+    early = remedies[remedies["shortfall"] == "capability-floor[role=artillery, period=2026]"]
+    assert late["kind"].tolist() == ["budget"] and bool(late["closes"].all())
+    assert late["quantity"].tolist() == [pytest.approx(17.0)]
+    assert early["remedy"].tolist() == ["none"]
+    assert "not computed: only the largest shortfall (by share" in early["text"].iloc[0]
+    assert "solver.max_remedies" in early["text"].iloc[0]

@@ -140,6 +140,34 @@ class SolverSettings(_Strict):
         ge=0,
         description="Most pricing re-solves per stage for what binds (ranked by the LP dual).",
     )
+    probe_iterations: int = Field(
+        5000,
+        ge=1,
+        description="Most simplex iterations of one pricing or verification re-solve (a "
+        "deterministic bound: on the notional scenario a warm-started re-solve takes at most "
+        "about 110; one that reaches the bound is reported as not measured).",
+    )
+    probe_time_limit: float = Field(
+        5.0,
+        gt=0,
+        description="Most seconds of one pricing or verification re-solve (a safety net: "
+        "HiGHS's dual simplex can stall without counting iterations at the pricing LPs' tight "
+        "tolerances; a re-solve that reaches it is reported as not measured).",
+    )
+    max_remedies: int = Field(
+        10,
+        ge=0,
+        description="Most shortfalls that get remedies (plan/remedies.csv), the largest first "
+        "(by share of their requirement); each costs four to five LP re-solves. The others are "
+        "listed as not computed.",
+    )
+    remedy_time_limit: float = Field(
+        30.0,
+        gt=0,
+        description="Most seconds of one re-solve of the remedies (plan/remedies.csv: the "
+        "elastic LP of what closes each shortfall); one that reaches it gives no remedy and says "
+        "so.",
+    )
     verify_top: int = Field(
         5,
         ge=0,

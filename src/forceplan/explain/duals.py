@@ -50,7 +50,11 @@ taken as 0.01 x the capability in service on the row's right-hand side) and
 Probes (re-solves of degenerate candidates) are ranked by the one-sided dual
 and capped at the header's ``solver.max_probes`` per stage (those beyond are
 left to the later stages); each starts from the stage optimum's basis, so the
-figures do not depend on the order of the probes.
+figures do not depend on the order of the probes. One re-solve may take at
+most ``solver.probe_iterations`` simplex iterations and
+``solver.probe_time_limit`` seconds (HiGHS's dual simplex can stall at these
+LPs' tight tolerances without counting iterations); one that reaches either is
+not measured: left to the later stages, or, as a verification, not verified.
 
 **Verification.** Every reported figure is the measured effect of moving its
 limit by its step and re-solving: a probe is that re-solve; a dual that
@@ -74,8 +78,9 @@ later goal with a sliver of an earlier one inside its tolerances.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import highspy
@@ -89,6 +94,7 @@ from forceplan.model.build import ModelBundle, build_model
 from forceplan.model.objective import stages
 from forceplan.model.terms import labels_of
 from forceplan.results.contract import EXPLAIN_TABLES
+from forceplan.solve.highs import set_time_limit
 from forceplan.solve.matrix_model import HighsModel
 
 log = logging.getLogger(__name__)
@@ -232,6 +238,25 @@ def _candidates(bundle: ModelBundle, hm: HighsModel) -> pd.DataFrame:
     return out
 
 
+_NO_LIMIT = 2**31 - 1  # HiGHS's kHighsIInf
+
+
+@contextlib.contextmanager
+def _iteration_limit(
+    hm: HighsModel, iterations: int | None, seconds: float | None = None
+) -> Iterator[None]:
+    """Bound the simplex iterations (and, as a safety net, the seconds) of the re-solves inside."""
+    if iterations is not None:
+        hm.h.setOptionValue("simplex_iteration_limit", int(iterations))
+    if seconds is not None:
+        set_time_limit(hm.h, seconds)
+    try:
+        yield
+    finally:
+        hm.h.setOptionValue("simplex_iteration_limit", _NO_LIMIT)
+        set_time_limit(hm.h, None)
+
+
 def _probe(
     hm: HighsModel,
     kind: str,
@@ -241,10 +266,14 @@ def _probe(
     step: float,
     base: float,
     companion: int = -1,
-) -> float:
+    iterations: int | None = None,
+    seconds: float | None = None,
+) -> float | None:
     """Change of the stage objective (solver units) when a bound moves up by *step*.
 
-    NaN when the LP becomes infeasible (the step would cost an earlier stage's goal).
+    NaN when the LP becomes infeasible (the step would cost an earlier stage's goal);
+    ``None`` when the re-solve reached its *iterations* (simplex) or *seconds* limit, or
+    HiGHS could not tell (status unknown): not measured.
     """
     h = hm.h
     if companion >= 0:  # a limit row that must move with the bound (upper side)
@@ -258,9 +287,14 @@ def _probe(
             h.changeRowBounds(pos, lower + step, upper)
     else:
         h.changeColsBounds(1, np.array([pos], dtype=np.int32), [lower + step], [upper + step])
-    h.run()
-    ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
-    delta = float(h.getInfo().objective_function_value) - base if ok else np.nan
+    with _iteration_limit(hm, iterations, seconds):
+        h.run()
+    model_status = h.getModelStatus()
+    delta: float | None = None  # a limit reached, or HiGHS unsure: not measured
+    if model_status == highspy.HighsModelStatus.kOptimal:
+        delta = float(h.getInfo().objective_function_value) - base
+    elif model_status == highspy.HighsModelStatus.kInfeasible:
+        delta = np.nan
     if kind == "row":
         h.changeRowBounds(pos, lower, upper)
     else:
@@ -322,6 +356,9 @@ def price(
     stage_list = stages(bundle, mode)
     settings = bundle.scenario.header.solver
     max_probes, verify_top = int(settings.max_probes), int(settings.verify_top)
+    iterations = int(settings.probe_iterations)
+    seconds = float(settings.probe_time_limit)
+    unmeasured = 0
     holds: list[tuple[int, float]] = []
     ran: list[tuple[Any, np.ndarray, np.ndarray, float, float]] = []
     step_of: list[np.ndarray] = []
@@ -395,7 +432,13 @@ def price(
             p = int(pos[k])
             lo, up = (row_lower[p], row_upper[p]) if is_row[k] else (col_lower[p], col_upper[p])
             kind = "row" if is_row[k] else "col"
-            delta = _probe(hm, kind, p, lo, up, float(step[k]), base, int(companion[k]))
+            delta = _probe(
+                hm, kind, p, lo, up, float(step[k]), base, int(companion[k]), iterations, seconds
+            )
+            if delta is None:  # not measured within its iterations: left to the later stages
+                unmeasured += 1
+                skipped = np.append(skipped, k)
+                continue
             stage_value[k] = -delta * stage.scale / step[k]
         if probe.any():
             hm.h.setBasis(basis)
@@ -433,8 +476,12 @@ def price(
                 float(step[k]),
                 base,
                 int(companion[k]),
+                iterations,
+                seconds,
             )
-            if np.isfinite(delta):
+            if delta is None:
+                unmeasured += 1
+            elif np.isfinite(delta):
                 got = -delta * stage.scale / step[k]
                 verified[k] = True
                 effect[k] = got * step[k] if target_rows[k] else got
@@ -452,7 +499,8 @@ def price(
                 int(pos[k]),
                 float(step[k]),
                 int(companion[k]),
-                time_limit,
+                iterations,
+                seconds,
             )
             if got is not None:
                 per_step = got * stage.scale
@@ -483,6 +531,14 @@ def price(
                 (base + STAGE_TOLERANCE * abs(base)) / norm,
             )
             holds.append((row, norm))
+    if unmeasured:
+        log.warning(
+            "%d pricing re-solve(s) reached solver.probe_iterations (%d) or "
+            "solver.probe_time_limit (%g s), or ended unsure, and were not measured",
+            unmeasured,
+            iterations,
+            seconds,
+        )
     out = cand.assign(stage=stage_of, value=value, verified=verified, replanned_effect=effect)
     return out[out["stage"] != ""].reset_index(drop=True)
 
@@ -495,11 +551,13 @@ def _verify(
     pos: int,
     step: float,
     companion: int,
-    time_limit: float | None,
+    iterations: int | None = None,
+    seconds: float | None = None,
 ) -> float | None:
     """Re-plan the LP stages with one bound moved by *step*: each earlier stage re-optimised and
     held at its new optimum (not the old one), then the last stage's improvement (solver units,
-    positive = better). ``None`` when a re-solve fails."""
+    positive = better). ``None`` when a re-solve fails or reaches its *iterations* or
+    *seconds* limit."""
     h = hm.h
     lp = h.getLp()
     row_lower, row_upper = np.asarray(lp.row_lower_), np.asarray(lp.row_upper_)
@@ -524,7 +582,8 @@ def _verify(
     try:
         for j, (stage, labels, coeffs, base, _) in enumerate(ran):
             hm.set_objective(labels, coeffs / stage.scale)
-            status, has = hm.run(time_limit)
+            with _iteration_limit(hm, iterations):
+                status, has = hm.run(seconds)
             if status != "optimal" or not has:
                 log.warning("verification re-solve of stage %s: %s", stage.name, hm.status_text())
                 return None

@@ -61,6 +61,7 @@ from forceplan.explain.duals import FEASIBILITY_TOLERANCE, STAGE_TOLERANCE, _fix
 from forceplan.model.build import ModelBundle
 from forceplan.model.objective import Stage, stages
 from forceplan.results.contract import EXPLAIN_TABLES
+from forceplan.solve.highs import set_time_limit
 from forceplan.solve.matrix_model import HighsModel
 
 log = logging.getLogger(__name__)
@@ -280,6 +281,7 @@ class _Solver:
                 self.slacks[name] = (labels[keep], cols[keep])
         self.holds: list[tuple[int, float]] = []
         self.basis: object = None
+        self.seconds = float(bundle.scenario.header.solver.remedy_time_limit)
 
     # -- low level -------------------------------------------------------------------------
     def _objective(self, labels: np.ndarray, coeffs: np.ndarray, elastic: np.ndarray) -> None:
@@ -292,6 +294,7 @@ class _Solver:
 
     def _run(self) -> tuple[np.ndarray, np.ndarray] | None:
         h = self.hm.h
+        set_time_limit(h, self.seconds)
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             log.warning("remedy LP: %s", self.hm.status_text())
@@ -436,6 +439,20 @@ def _addition_words(row: pd.Series, scenario: Scenario, names: dict[str, str]) -
     return f"about {_q(qty)} more {what} in {period} ({country} {how}, {source})"
 
 
+def _largest(shortfalls: pd.DataFrame, cap: int) -> set[int]:
+    """Positions of the *cap* largest shortfalls: by share of the requirement where it is
+    known (else by amount), ties in table order."""
+    amount = pd.to_numeric(shortfalls["amount"], errors="coerce").fillna(0.0).to_numpy()
+    if "requirement" in shortfalls:
+        need = pd.to_numeric(shortfalls["requirement"], errors="coerce").to_numpy(dtype=float)
+        share = np.where(np.isfinite(need) & (np.abs(need) > 0), amount / np.abs(need), np.nan)
+        size = np.where(np.isnan(share), amount, share)
+    else:
+        size = amount
+    order = np.lexsort((np.arange(len(size)), -np.abs(size)))
+    return {int(k) for k in order[:cap]}
+
+
 def remedies(
     bundle: ModelBundle,
     fixed: dict[str, np.ndarray],
@@ -488,7 +505,8 @@ def remedies(
     price = el["price"].to_numpy(dtype=float)
     kinds = el["kind"].to_numpy(dtype=object)
     out: list[dict[str, object]] = []
-    for _, short in shortfalls.iterrows():
+    chosen = _largest(shortfalls, int(scenario.header.solver.max_remedies))
+    for position, (_, short) in enumerate(shortfalls.iterrows()):
         key = f"{short['constraint']}[{short['coordinates']}]"
         label = _slack_label(bundle, str(short["constraint"]), str(short["coordinates"]))
         text = str(short.get("text", "")) or key
@@ -515,6 +533,19 @@ def remedies(
             "shortfall_text": text,
             "remedy_text": "",
         }
+        if position not in chosen:
+            which = (
+                "the largest shortfall"
+                if len(chosen) == 1
+                else f"the {len(chosen)} largest shortfalls"
+            )
+            why = (
+                f"not computed: only {which} (by share of the requirement) "
+                f"{'gets' if len(chosen) == 1 else 'get'} remedies "
+                "(raise solver.max_remedies in the scenario header for more)"
+            )
+            out.append({**none, "text": f"{text}: {why}", "remedy_text": why})
+            continue
         if col < 0:
             why = "no addition is modelled for this kind of gap"
             out.append({**none, "text": f"{text}: {why}", "remedy_text": why})

@@ -138,6 +138,17 @@ class StageOutcome:
 _BANNER_SHOWN = False
 
 
+def set_time_limit(h: highspy.Highs, seconds: float | None) -> None:
+    """Let the next ``h.run()`` take at most *seconds* (``None``: no limit).
+
+    HiGHS measures its ``time_limit`` on a clock that runs over the instance's
+    whole life (every earlier ``run`` counts), so a limit for one more run is
+    the time already used plus *seconds*.
+    """
+    limit = math.inf if seconds is None else h.getRunTime() + float(seconds)
+    h.setOptionValue("time_limit", limit)
+
+
 def new_highs() -> highspy.Highs:
     """A silent HiGHS instance.
 
@@ -285,7 +296,7 @@ class HighsBackend:
     ) -> StageOutcome:
         """Solve with the current objective; report progress; stop cleanly on Ctrl-C."""
         h = self.h
-        h.setOptionValue("time_limit", float(time_limit) if time_limit is not None else math.inf)
+        set_time_limit(h, time_limit)
         if self.n_cols == 0:
             self._solution = np.zeros(self.n_labels)
             return StageOutcome("optimal", True, 0.0, 0.0, 0.0, 0.0, "empty model")

@@ -9,14 +9,13 @@ and IIS members back by linopy label. No LP file is written.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import highspy
 import linopy
 import numpy as np
 
-from forceplan.solve.highs import FEASIBLE, STATUS_MAP, load_matrices, new_highs
+from forceplan.solve.highs import FEASIBLE, STATUS_MAP, load_matrices, new_highs, set_time_limit
 
 _MS = highspy.HighsModelStatus
 
@@ -123,7 +122,7 @@ class HighsModel:
     def run(self, time_limit: float | None = None, gap: float | None = None) -> tuple[str, bool]:
         """Solve; return (forceplan status, whether a feasible solution exists)."""
         h = self.h
-        h.setOptionValue("time_limit", math.inf if time_limit is None else float(time_limit))
+        set_time_limit(h, time_limit)
         if gap is not None:
             h.setOptionValue("mip_rel_gap", float(gap))
         if self.n_cols == 0:
