@@ -40,6 +40,7 @@ def resolve_options(
         threads=h.solver.threads if threads is None else int(threads),
         mode=chosen_mode,
         stage_hold=h.solver.stage_hold,
+        presolve=h.solver.presolve,
     )
 
 

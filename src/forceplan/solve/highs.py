@@ -6,6 +6,11 @@ objective and add one bound row each on the same HiGHS instance, so the model
 is never rebuilt and HiGHS warm-starts each stage (simplex basis for LPs, the
 previous stage's solution as a MIP start).
 
+HiGHS's presolve is off by default (the header's ``solver.presolve``): its MIP
+presolve returned worse plans as proven optima on these models, and the
+notional plan solves faster without it. A MIP whose integer columns are all
+fixed (a re-plan with the plan's decisions held) is solved as the LP it is.
+
 Status mapping (HiGHS model status -> forceplan status):
 
 ===========================================  =============
@@ -85,6 +90,9 @@ class SolveOptions:
     stage_hold
         Relative allowance on the bound that holds an earlier lexicographic
         stage's optimum (the header's ``solver.stage_hold``).
+    presolve
+        HiGHS ``presolve`` of the plan's model (the header's ``solver.presolve``;
+        ``off`` by default, see :class:`forceplan.domain.header.SolverSettings`).
     """
 
     solver: str = "highs"
@@ -94,6 +102,7 @@ class SolveOptions:
     mode: str = "lexicographic"
     direct: bool = True
     stage_hold: float = 1e-9
+    presolve: str = "off"
 
     def as_dict(self) -> dict[str, object]:
         """The options as a plain dict (for summaries)."""
@@ -104,6 +113,7 @@ class SolveOptions:
             "threads": self.threads,
             "mode": self.mode,
             "stage_hold": self.stage_hold,
+            "presolve": self.presolve,
         }
 
 
@@ -209,6 +219,23 @@ def load_matrices(h: highspy.Highs, matrices: Any, relax: bool = False) -> None:
         h.addRows(a.shape[0], lower, upper, a.nnz, a.indptr, a.indices, a.data)
 
 
+def _integers_fixed(matrices: Any) -> bool:
+    """Whether every integer column has equal bounds (at an integer value).
+
+    Such a MIP is an LP, and is solved as one: HiGHS 1.16's MIP presolve has
+    been seen to return a worse "optimal" solution for it (the notional plan
+    with its line expansions fixed at the plan's own values: shortfall 0.468
+    "optimal" against the plan's 0.284, which the LP and the MIP without
+    presolve both find).
+    """
+    integer = np.isin(np.asarray(matrices.vtypes), ("B", "I"))
+    if not integer.any():
+        return False
+    lb = np.asarray(matrices.lb, dtype=float)[integer]
+    ub = np.asarray(matrices.ub, dtype=float)[integer]
+    return bool(np.all(lb == ub) and np.all(lb == np.round(lb)))
+
+
 def highs_version() -> str:
     """The version of the installed HiGHS."""
     h = new_highs()
@@ -250,9 +277,12 @@ class HighsBackend:
         h = new_highs()
         self.h = h
         self.version = highs_version()
-        load_matrices(h, matrices)
-        self.is_mip = bundle.is_mip
+        self.is_mip = bundle.is_mip and not _integers_fixed(matrices)
+        if bundle.is_mip and not self.is_mip:
+            log.info("every integer variable is fixed: solved as an LP")
+        load_matrices(h, matrices, relax=not self.is_mip)
         h.setOptionValue("mip_rel_gap", float(options.gap))
+        h.setOptionValue("presolve", str(options.presolve))
         if options.threads is not None:
             h.setOptionValue("threads", int(options.threads))
             # HiGHS refuses a thread count that differs from its running scheduler
