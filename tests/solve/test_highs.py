@@ -73,8 +73,8 @@ def test_failing_progress_callback_does_not_break_planning() -> None:
 
 
 def test_ctrl_c_stops_highs_and_reraises() -> None:
-    # Ctrl-C comes once the branch and bound reports (HiGHS cannot be stopped inside its root
-    # LP, which takes seconds on this model): HiGHS stops at once and the interrupt re-raises
+    # Ctrl-C comes once the branch and bound reports a gap (HiGHS cannot be stopped inside its
+    # root LP, which takes seconds on this model): HiGHS stops at once and the interrupt re-raises
     s = forceplan.synthetic.generate(100, 20, 12, 10, seed=7)
     s.header.objective.max_types_per_class = 3
     bundle = build_model(s)
@@ -82,7 +82,8 @@ def test_ctrl_c_stops_highs_and_reraises() -> None:
     asked: list[float] = []
 
     def ctrl_c(event: ProgressEvent) -> None:
-        if event.kind == "solver" and not asked:
+        # the first report with a gap: past the root LP, in the branch and bound
+        if event.kind == "solver" and event.gap is not None and not asked:
             asked.append(time.perf_counter())
             threading.Timer(0.0, _thread.interrupt_main).start()
 
@@ -127,6 +128,7 @@ def test_options_default_to_the_header_and_arguments_override() -> None:
         "threads": None,
         "mode": "lexicographic",
         "stage_hold": 1e-9,
+        "presolve": "on",
     }
     assert p.solver["name"] == "highs" and p.solver["version"].count(".") == 2
     q = forceplan.plan(s, threads=1, mode="weighted", time_limit=30)

@@ -114,6 +114,7 @@ class LinopyBackend:
         kwargs = self._solver_options(time_limit)
         if self.name == "highs":
             kwargs["output_flag"] = False
+            kwargs["presolve"] = str(self.options.presolve)
         try:
             m.solve(solver_name=self.name, io_api=io_api, progress=False, **kwargs)
         except KeyboardInterrupt:

@@ -6,10 +6,10 @@ objective and add one bound row each on the same HiGHS instance, so the model
 is never rebuilt and HiGHS warm-starts each stage (simplex basis for LPs, the
 previous stage's solution as a MIP start).
 
-HiGHS's presolve is off by default (the header's ``solver.presolve``): its MIP
-presolve returned worse plans as proven optima on these models, and the
-notional plan solves faster without it. A MIP whose integer columns are all
-fixed (a re-plan with the plan's decisions held) is solved as the LP it is.
+HiGHS's presolve follows the header's ``solver.presolve`` (``off`` is sounder:
+HiGHS 1.16's MIP presolve returned worse plans as proven optima on these
+models). A MIP whose integer columns are all fixed (a re-plan with the plan's
+decisions held) is solved as the LP it is.
 
 Status mapping (HiGHS model status -> forceplan status):
 
@@ -92,7 +92,7 @@ class SolveOptions:
         stage's optimum (the header's ``solver.stage_hold``).
     presolve
         HiGHS ``presolve`` of the plan's model (the header's ``solver.presolve``;
-        ``off`` by default, see :class:`forceplan.domain.header.SolverSettings`).
+        see :class:`forceplan.domain.header.SolverSettings` for why ``off`` is sounder).
     """
 
     solver: str = "highs"
@@ -102,7 +102,7 @@ class SolveOptions:
     mode: str = "lexicographic"
     direct: bool = True
     stage_hold: float = 1e-9
-    presolve: str = "off"
+    presolve: str = "on"
 
     def as_dict(self) -> dict[str, object]:
         """The options as a plain dict (for summaries)."""
