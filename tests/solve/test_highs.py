@@ -89,7 +89,7 @@ def test_ctrl_c_stops_highs_and_reraises() -> None:
 
     with pytest.raises(KeyboardInterrupt):
         run_stages(bundle, backend, stages(bundle, "lexicographic"), 120.0, progress=ctrl_c)
-    assert asked and time.perf_counter() - asked[0] < 10.0
+    assert asked and time.perf_counter() - asked[0] < 30.0
     assert not backend.h.is_solver_running()
 
 
@@ -105,11 +105,14 @@ def test_contradictory_hard_constraints_are_infeasible() -> None:
 
 
 def test_generic_linopy_path_matches_highspy() -> None:
+    # the same stage goals (the plans may differ where several are optimal)
     direct = solve_model(build_model(small_scenario()), SolveOptions(gap=0.0))
     generic = solve_model(build_model(small_scenario()), SolveOptions(gap=0.0, direct=False))
     assert direct.status == generic.status == "optimal"
     assert direct.solver["name"] == "highs" and generic.solver["name"] == "highs"
-    np.testing.assert_allclose(generic.values, direct.values, atol=1e-5)
+    assert [n for n, _ in generic.stages] == [n for n, _ in direct.stages]
+    for (_, a), (_, b) in zip(direct.stages, generic.stages, strict=True):
+        assert b.objective == pytest.approx(a.objective, rel=1e-6, abs=1e-6)
 
 
 def test_unknown_solver_is_a_clear_error() -> None:
@@ -128,7 +131,7 @@ def test_options_default_to_the_header_and_arguments_override() -> None:
         "threads": None,
         "mode": "lexicographic",
         "stage_hold": 1e-9,
-        "presolve": "on",
+        "presolve": "off",
     }
     assert p.solver["name"] == "highs" and p.solver["version"].count(".") == 2
     q = forceplan.plan(s, threads=1, mode="weighted", time_limit=30)

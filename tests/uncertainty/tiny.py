@@ -9,10 +9,16 @@ from forceplan.io.records import from_records
 
 
 def one_type(
-    factors: list[dict[str, Any]], intensity: str = "peace", rate: float = 0.0
+    factors: list[dict[str, Any]],
+    intensity: str = "peace",
+    rate: float = 0.0,
+    pledge: float = 10,
 ) -> Scenario:
     """One gun type, 10 in service, a floor of 15 points in 2027 that only a US donation of
-    (at most) 10 guns ordered in 2026 with a lead time of one period can meet."""
+    (at most) *pledge* guns ordered in 2026 with a lead time of one period can meet.
+
+    The donation is free, so any order that meets the floor is optimal: tests take the
+    plan's order as given, or make the pledge exactly what the floor needs."""
     header = {
         "name": "one type",
         "notional": True,
@@ -45,7 +51,7 @@ def one_type(
                 "kind": "donor",
                 "country": "USA",
                 "item": "gun",
-                "quantity": 10,
+                "quantity": pledge,
                 "lead_time": 1,
                 "last_period": 2026,
             }

@@ -149,6 +149,9 @@ def command(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from forceplan.solve import highs
+
+        highs.CANCEL_GRACE = 2.0  # Ctrl-C: the process exits, it need not wait for a root LP
         with handle_errors():
             return fn(*args, **kwargs)
 

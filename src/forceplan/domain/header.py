@@ -108,15 +108,13 @@ class SolverSettings(_Strict):
     time_limit: float = Field(600.0, gt=0, description="Time limit in seconds.")
     gap: float = Field(0.01, ge=0, le=1, description="Relative MIP gap at which to stop.")
     threads: int | None = Field(None, ge=1, description="Solver threads (empty: solver default).")
-    presolve: Literal["on", "off"] = Field(
-        "on",
-        description="HiGHS presolve of the plan's MILP. Off is the sound choice on these "
-        "models: HiGHS 1.16's MIP presolve returned worse plans as proven optima (a generated "
-        "300-type scenario: shortfall 0.100 'optimal' where presolve off finds 0; the notional "
-        "plan with its first-year decisions held: 0.394 against the plan's 0.284) and the "
-        "notional plan solves in 3.5 s instead of 11.4 s without it. It stays on by default for "
-        "now because Ctrl-C cannot stop HiGHS inside a root LP, which is longer without "
-        "presolve.",
+    presolve: Literal["off", "on"] = Field(
+        "off",
+        description="HiGHS presolve of the plan's MILP. Off by default: HiGHS 1.16's MIP "
+        "presolve returned worse plans as proven optima on these models (a generated 300-type "
+        "scenario: shortfall 0.100 'optimal' where presolve off finds 0; the notional plan with "
+        "its first-year decisions held: 0.394 against the plan's 0.284), and the notional plan "
+        "solves in 3.5 s instead of 11.4 s without it.",
     )
     allocation_gap: float = Field(
         0.01,

@@ -6,9 +6,9 @@ objective and add one bound row each on the same HiGHS instance, so the model
 is never rebuilt and HiGHS warm-starts each stage (simplex basis for LPs, the
 previous stage's solution as a MIP start).
 
-HiGHS's presolve follows the header's ``solver.presolve`` (``off`` is sounder:
+HiGHS's presolve follows the header's ``solver.presolve``, off by default:
 HiGHS 1.16's MIP presolve returned worse plans as proven optima on these
-models). A MIP whose integer columns are all fixed (a re-plan with the plan's
+models. A MIP whose integer columns are all fixed (a re-plan with the plan's
 decisions held) is solved as the LP it is.
 
 Status mapping (HiGHS model status -> forceplan status):
@@ -23,7 +23,9 @@ anything else (errors, kUnbounded)            error
 
 Ctrl-C: the solve runs in HiGHS's worker thread while this thread waits; a
 KeyboardInterrupt asks HiGHS to stop through its interrupt callback, waits
-for it to return and re-raises the KeyboardInterrupt.
+for it to return (at most :data:`CANCEL_GRACE` seconds: HiGHS cannot leave a
+MIP's root LP, and its thread is a daemon, so the process can still exit) and
+re-raises the KeyboardInterrupt.
 """
 
 from __future__ import annotations
@@ -92,7 +94,7 @@ class SolveOptions:
         stage's optimum (the header's ``solver.stage_hold``).
     presolve
         HiGHS ``presolve`` of the plan's model (the header's ``solver.presolve``;
-        see :class:`forceplan.domain.header.SolverSettings` for why ``off`` is sounder).
+        off by default, see :class:`forceplan.domain.header.SolverSettings` for why).
     """
 
     solver: str = "highs"
@@ -102,7 +104,7 @@ class SolveOptions:
     mode: str = "lexicographic"
     direct: bool = True
     stage_hold: float = 1e-9
-    presolve: str = "on"
+    presolve: str = "off"
 
     def as_dict(self) -> dict[str, object]:
         """The options as a plain dict (for summaries)."""
@@ -146,6 +148,12 @@ class StageOutcome:
 
 
 _BANNER_SHOWN = False
+
+
+CANCEL_GRACE: float | None = None
+"""Seconds a Ctrl-C waits for HiGHS to stop before leaving its solver thread running
+(``None``: until it stops). The command line sets 2 s, since its process exits anyway; in a
+long-lived process a HiGHS left running would block every later solve until it ends."""
 
 
 def set_time_limit(h: highspy.Highs, seconds: float | None) -> None:
@@ -289,6 +297,7 @@ class HighsBackend:
             highspy.Highs.resetGlobalScheduler(True)
         h.HandleUserInterrupt = True
         self._solution: np.ndarray | None = None
+        self.abandoned = False  # a Ctrl-C left HiGHS running in its thread
         self._unit = 1.0  # solver objective x _unit = the stage's part in its own units
 
     # -- objective and bounds ------------------------------------------------------------
@@ -374,8 +383,14 @@ class HighsBackend:
             except KeyboardInterrupt:
                 log.info("interrupted: asking HiGHS to stop")
                 h.cancelSolve()
+                # HiGHS honours the request between iterations of the branch and bound, not
+                # inside a MIP's root LP: give it a moment, then leave its (daemon) thread
+                waited = time.perf_counter()
                 while not h.wait(0.1)[0]:
-                    pass
+                    if CANCEL_GRACE is not None and time.perf_counter() - waited > CANCEL_GRACE:
+                        log.info("HiGHS is inside an LP it cannot leave: not waiting for it")
+                        self.abandoned = True
+                        raise
                 thread.join(timeout=5)
                 raise
             thread.join(timeout=5)
