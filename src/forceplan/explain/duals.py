@@ -499,10 +499,12 @@ def price(
                 int(pos[k]),
                 float(step[k]),
                 int(companion[k]),
-                iterations,
+                None,  # whole stages re-planned: more than a probe's iterations; seconds bound
                 seconds,
             )
-            if got is not None:
+            if got is None:
+                unmeasured += 1
+            else:
                 per_step = got * stage.scale
                 verified[k] = True
                 effect[k] = per_step if target_rows[k] else per_step / step[k]
@@ -585,7 +587,7 @@ def _verify(
             with _iteration_limit(hm, iterations):
                 status, has = hm.run(seconds)
             if status != "optimal" or not has:
-                log.warning("verification re-solve of stage %s: %s", stage.name, hm.status_text())
+                log.info("verification re-solve of stage %s: %s", stage.name, hm.status_text())
                 return None
             got = hm.objective_value()
             if j == len(ran) - 1:
