@@ -151,8 +151,12 @@ def command(fn: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from forceplan.solve import highs
 
+        saved = highs.CANCEL_GRACE
         highs.CANCEL_GRACE = 2.0  # Ctrl-C: the process exits, it need not wait for a root LP
-        with handle_errors():
-            return fn(*args, **kwargs)
+        try:
+            with handle_errors():
+                return fn(*args, **kwargs)
+        finally:
+            highs.CANCEL_GRACE = saved  # in-process callers (tests, notebooks) keep waiting
 
     return wrapper
