@@ -790,7 +790,10 @@ def remedies(
     pandas.DataFrame
         One row per addition (``shortfall``, ``remedy``, ``quantity``, ``unit``,
         ``cost``, ``text``, then :data:`EXTRA_COLUMNS`); a shortfall no addition
-        can narrow has one row with remedy ``none``.
+        can narrow has one row with remedy ``none``. The smallest remedy's rows have
+        ``option`` ``smallest``; where one exists, the alternative's rows follow them
+        (``option`` ``alternative``, see :func:`_alternative`), and its words are in
+        the smallest remedy's ``text``.
     """
     scenario = bundle.scenario
     currency = scenario.header.currency
