@@ -1737,8 +1737,22 @@ def check_remedies(run: Path, d: Data) -> list[str]:
         if not float(row["quantity"]) > 0:
             out.append(f"remedies: {row['shortfall']} adds {row['quantity']} of {row['target']}")
     priced = r[r["kind"].astype(str) != "none"]
-    for key, g in priced.groupby("shortfall"):
+    # a shortfall's smallest remedy and its alternative (option column) are priced apart
+    option = (
+        priced["option"].fillna("smallest").astype(str)
+        if "option" in priced
+        else pd.Series("smallest", index=priced.index)
+    )
+    for (key, opt), g in priced.groupby([priced["shortfall"].astype(str), option]):
         total = float(g["total_cost"].iloc[0])
         if abs(float(g["cost"].sum()) - total) > 1e-4 * max(1.0, abs(total)):
-            out.append(f"remedies: the costs of {key} sum to {g['cost'].sum()}, not {total}")
+            out.append(
+                f"remedies: the costs of {key} ({opt}) sum to {g['cost'].sum()}, not {total}"
+            )
+    if "option" in r:
+        smallest = set(r.loc[r["option"].astype(str) == "smallest", "shortfall"].astype(str))
+        for k in sorted(
+            set(r.loc[r["option"].astype(str) == "alternative", "shortfall"]) - smallest
+        ):
+            out.append(f"remedies: {k} has an alternative but no smallest remedy")
     return out

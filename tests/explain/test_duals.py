@@ -11,12 +11,14 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pytest
 
 import forceplan
 from forceplan.domain.scenario import Scenario
 from forceplan.explain import explain_plan
-from forceplan.explain.duals import integer_values_from_tables, shadow_prices
+from forceplan.explain.duals import _moved_words, integer_values_from_tables, shadow_prices
 from forceplan.io.records import from_records
 from forceplan.model.build import build_model
 
@@ -224,3 +226,54 @@ def test_a_re_solve_past_its_limit_is_left_out_not_guessed(caplog: Any) -> None:
     assert short and all(full[k] == v for k, v in short.items())
     assert b["verified"].all()
     assert "were not measured" in caplog.text
+
+
+def test_shortfall_stage_sentences_say_which_gaps_move_in_their_own_units() -> None:
+    # floor 20 points and 8 slots: 10 M buy 2 line units (2 M) and 2 market units (8 M), 4
+    # units: 12 points and 4 vehicles short. One more unit of line capacity replaces a market
+    # unit: the 3 M saved buy 0.75 market units, 1.75 more units in all minus the one replaced:
+    # 0.75 vehicles and 1.5 points closed, 0.75 / 8 + 1.5 / 20 = 16.875% of a requirement.
+    # Each extra 10 M: 2.5 market units, 2.5 vehicles and 5 points (31.25% + 25%). One more
+    # point of floor opens 1 point (5%).
+    floor = [{"kind": "capability", "role": "artillery", "period": 2026, "minimum": 20}]
+    slots = [{"formation": "art-1", "role": "artillery", "quantity": 8}]
+    p = forceplan.plan(tiny(requirements=floor, formation_slots=slots))
+    assert sorted(p.shortfalls["amount"].tolist()) == [pytest.approx(4), pytest.approx(12)]
+    b = shadow_prices(p.scenario, {}).set_index("constraint")
+    assert (b["stage"] == "shortfall").all() and b["verified"].all()
+    line = b.loc["line-capacity"]
+    assert line["replanned_effect"] == pytest.approx(0.16875)
+    assert line["text"] == (
+        "the ua-m777 line (m777) is at capacity in 2026: one more unit of capacity closes 0.75 "
+        "vehicles of the 2026 artillery formation-slot gap and 1.5 points of the 2026 artillery "
+        "capability gap (16.88% of one period's requirement in all)"
+    )
+    budget = b.loc["budget-limit"]
+    assert budget["replanned_effect"] == pytest.approx(0.05625)  # per USD million
+    assert budget["text"].startswith(
+        "the ua mod budget in 2026 binds: each extra 10 USD million closes 2.5 vehicles of the "
+        "2026 artillery formation-slot gap and 5 points of the 2026 artillery capability gap ("
+    )
+    assert b.loc["capability-floor", "text"] == (
+        "the artillery capability floor in 2026 binds: one more point of floor opens 1 point of "
+        "the 2026 artillery capability gap (5% of one period's requirement in all)"
+    )
+
+
+def test_gaps_that_close_come_first_by_share_and_those_that_open_after_but() -> None:
+    # three gaps moved by one step: 1 of 100 missiles (1%) and 0.75 of 50 (1.5%) closed,
+    # 0.25 of 100 opened: the larger share first, then what opens
+    gaps = pd.DataFrame(
+        {
+            "gap": ["the 2026 PAC-3 war-reserve gap", "the 2027 5V55 war-reserve gap", "g3"],
+            "unit": ["missiles"] * 3,
+            "scale": [100.0, 50.0, 100.0],
+        },
+        index=[7, 8, 9],
+    )
+    moves = (np.array([7, 8, 9]), np.array([-1.0, -0.75, 0.25]))
+    assert _moved_words(moves, gaps) == (
+        "closes 0.75 missiles of the 2027 5V55 war-reserve gap and 1 missile of the 2026 PAC-3 "
+        "war-reserve gap but opens 0.25 missiles of g3"
+    )
+    assert _moved_words(None, gaps) == ""

@@ -114,8 +114,118 @@ def test_beyond_max_remedies_the_largest_gaps_come_first_and_the_rest_say_so() -
     assert sorted(plan.shortfalls["amount"].tolist()) == [12, 34]
     late = remedies[remedies["shortfall"] == "capability-floor[role=artillery, period=2027]"]
     early = remedies[remedies["shortfall"] == "capability-floor[role=artillery, period=2026]"]
-    assert late["kind"].tolist() == ["budget"] and bool(late["closes"].all())
-    assert late["quantity"].tolist() == [pytest.approx(17.0)]
+    # (money in 2026 and in 2027 are alike: the LP may split the 17 M between them)
+    assert set(late["kind"]) == {"budget"} and bool(late["closes"].all())
+    assert late["quantity"].sum() == pytest.approx(17.0)
+    assert late["total_cost"].tolist() == [pytest.approx(17.0)] * len(late)
     assert early["remedy"].tolist() == ["none"]
     assert "not computed: only the largest shortfall (by share" in early["text"].iloc[0]
     assert "solver.max_remedies" in early["text"].iloc[0]
+
+
+# the alternative: a second type of the role, the PzH 2000 (5 points, 8 M), 1 a period on the
+# German market; the M777's US market offers 3 a period
+PZH = {
+    "id": "pzh-2000",
+    "class": "sp-artillery",
+    "role": "artillery",
+    "family": "nato",
+    "combat_value": 5,
+    "unit_cost": 8,
+    "logistics_family": "pzh-2000",
+}
+TWO_TYPES: dict[str, list[dict[str, object]]] = {
+    "equipment": [*TABLES["equipment"], PZH],
+    "equipment_standards": [
+        *TABLES["equipment_standards"],
+        {"equipment": "pzh-2000", "standard": "nato-155"},
+    ],
+    "sources": [
+        {**TABLES["sources"][0], "quantity": 3},
+        {
+            "id": "de-pzh",
+            "kind": "market",
+            "country": "Germany",
+            "item": "pzh-2000",
+            "quantity": 1,
+            "price": 8,
+            "lead_time": 0,
+        },
+    ],
+    "formation_slots": [{"formation": "art-1", "role": "artillery", "quantity": 1}],
+}
+PZH_KEY = "capability-floor[role=artillery, period=2026]"
+
+
+def test_the_alternative_is_the_fewest_units_of_another_type_of_the_role() -> None:
+    # 100 M: everything on offer is bought: 2 line M777 (4 points), 3 market M777 (6) and the
+    # PzH (5): 15 of 20 points, 5 short; cost 2 + 12 + 8 = 22 M. Smallest: 2.5 more line units
+    # (1 M of value each, against 2.5 market M777 at 4 or one PzH at 8), 3 whole; re-planned
+    # the 5 line units (10 points) with the PzH (5) and 2.5 market M777 (5): 23 M, 1 M more.
+    # The alternative of one type: the M777 is the smallest remedy's own type; the PzH: one
+    # more (5 points) closes it, so everything is bought: 2 + 12 + 16 = 30 M, 8 M more.
+    budget = [{"stream": "ua-mod", "owner": "Ukraine", "period": 2026, "amount": 100}]
+    scenario = tiny(requirements=FLOOR, budgets=budget, **TWO_TYPES)
+    plan, remedies = _remedy(scenario)
+    assert plan.shortfalls["amount"].tolist() == [pytest.approx(5.0)]
+    assert plan.objective["cost"] == pytest.approx(22.0)
+    assert remedies["shortfall"].eq(PZH_KEY).all()
+    smallest = remedies[remedies["option"] == "smallest"]
+    assert smallest["target"].tolist() == ["ua-m777"]
+    assert smallest["quantity"].tolist() == [pytest.approx(3.0)]
+    assert smallest["cost"].tolist() == [pytest.approx(1.0)]
+    alt = remedies[remedies["option"] == "alternative"]
+    assert alt["remedy"].tolist() == ["alternative: supply: de-pzh in 2026"]
+    assert (alt["kind"].tolist(), alt["item"].tolist()) == (["supply"], ["pzh-2000"])
+    assert alt["quantity"].tolist() == [pytest.approx(1.0)]
+    assert alt["units"].tolist() == [pytest.approx(1.0)]
+    assert alt["cost"].tolist() == [pytest.approx(8.0)]
+    assert bool(alt["closes"].all())
+    assert (
+        smallest["text"]
+        .iloc[0]
+        .startswith(
+            "about 3 more m777 out of the ua-m777 line in 2026 close the gap; or about 1 more "
+            "pzh-2000 in 2026 (Germany offer, de-pzh), for about 8 USD million more ("
+        )
+    )
+    assert (
+        alt["text"]
+        .iloc[0]
+        .startswith("about 1 more pzh-2000 in 2026 (Germany offer, de-pzh) close the gap (")
+    )
+    assert alt["text"].iloc[0].endswith("the plan then costs 8 USD million more")
+    for option, cost in (("smallest", 1.0), ("alternative", 8.0)):
+        replanned = forceplan.plan(apply_remedies(scenario, remedies, option))
+        assert replanned.shortfalls.empty
+        assert replanned.objective["cost"] - plan.objective["cost"] == pytest.approx(cost)
+
+
+def test_the_alternative_brings_the_money_that_pays_for_its_units() -> None:
+    # 10 M: 2 line M777 (2 M, 4 points) and the PzH (8 M, 5): 9 of 20 points, 11 short (the
+    # market M777 gives 0.5 points a M, the PzH 0.625). Smallest: 8 more line units, the 10 M
+    # then buy 10 of them (20 points), no cost more. The PzH alternative may bring money up to
+    # its units' price (8 M each): e more PzH and 8e M give 5e points, so e = 11 / 5 = 2.2, 3
+    # whole; with 3, the cheapest money is what 2.2 more PzH cost, 17.6 M (the market M777 is
+    # dearer per point). Re-planned: 2 line units and 3.2 PzH, 27.6 M: 17.6 M more.
+    scenario = tiny(requirements=FLOOR, **TWO_TYPES)
+    plan, remedies = _remedy(scenario)
+    assert plan.shortfalls["amount"].tolist() == [pytest.approx(11.0)]
+    smallest = remedies[remedies["option"] == "smallest"]
+    assert (smallest["target"].tolist(), smallest["quantity"].tolist()) == (
+        ["ua-m777"],
+        [pytest.approx(8.0)],
+    )
+    alt = remedies[remedies["option"] == "alternative"].set_index("kind")
+    assert alt.loc["supply", "target"] == "de-pzh"
+    assert alt.loc["supply", "quantity"] == pytest.approx(3.0)
+    assert alt.loc["budget", "quantity"] == pytest.approx(17.6)
+    assert alt["total_cost"].tolist() == [pytest.approx(17.6)] * 2
+    assert alt["units"].tolist() == [pytest.approx(3.0)] * 2
+    assert (
+        "; or about 3 more pzh-2000 in 2026 (Germany offer, de-pzh) and 17.6 USD million "
+        in (smallest["text"].iloc[0])
+    )
+    replanned = forceplan.plan(apply_remedies(scenario, remedies, "alternative"))
+    assert replanned.shortfalls.empty
+    assert replanned.objective["cost"] - plan.objective["cost"] == pytest.approx(17.6)

@@ -204,6 +204,8 @@ def print_summary(plan: Plan, dest: Path) -> None:
         )
     remedies = plan.tables.get("remedies")
     if remedies is not None and len(remedies):
+        if "option" in remedies:  # the alternative is in the smallest remedy's words
+            remedies = remedies[remedies["option"].astype(str) != "alternative"]
         closes = remedies.drop_duplicates("shortfall")
         closable = int(closes["remedy"].astype(str).ne("none").sum())
         console.print(

@@ -166,8 +166,9 @@ class SolverSettings(_Strict):
         10,
         ge=0,
         description="Most shortfalls that get remedies (plan/remedies.csv), the largest first "
-        "(by share of their requirement); each costs four to five LP re-solves. The others are "
-        "listed as not computed.",
+        "(by share of their requirement); each costs four to five LP re-solves, and its "
+        "alternative (the fewest whole units of one kind) up to 19 more. The others are listed "
+        "as not computed.",
     )
     remedy_time_limit: float = Field(
         30.0,

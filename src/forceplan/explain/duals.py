@@ -29,7 +29,8 @@ negative one):
 stage              goal                                                unit
 =================  ==================================================  ===============
 shortfall          normalised shortfalls avoided (1 = one period's      requirement-periods
-                   whole requirement)
+                   whole requirement); the sentence names the gaps
+                   moved in their own units (below)
 interoperability   interoperable capability points gained (score x      points
                    combat value x stock, summed over the periods)
 cost               money saved                                          the currency
@@ -70,6 +71,23 @@ figure that does not hold (no gain, or the other sign), are left out. The
 rows are ranked within each stage, in its own unit, never across stages.
 :mod:`forceplan.explain.replan` checks figures by full re-plans of the MILP
 (``forceplan explain RUNDIR --replan N``).
+
+**Shortfall-stage sentences in the planner's units.** In the shortfall stage the
+re-solve that verifies a figure also records which shortfall slacks it moved and
+by how much (those above :data:`MOVE_TOLERANCE` of their value): the sentence says
+what one step buys in their own units (the notional "the us-pac-3-mse line ... is
+at capacity in 2026: one more missile of capacity closes 0.75 missiles of the 2027
+5V55 (S-300PS/PT) interceptor war-reserve gap and 1 missile of the 2026 PAC-3 MSE
+interceptor war-reserve gap but opens 0.25 missiles of the 2027 PAC-3 MSE
+interceptor war-reserve gap"), gaps that close first, each group by its share of
+its requirement, at most :data:`MOVES_SHOWN` named ("and N more gaps"), then the
+stage figure in all ("(0.0283% of one period's requirement in all)", the
+``replanned_effect``: the gaps' changes divided by their requirements, summed).
+The units: points of a role's capability floor, vehicles of a role's formation
+slots, the munition's unit for ammunition and war reserves, the item's unit for a
+donor minimum or home-capacity target, capability points for the
+interoperability trajectory, the currency for the home-industry share and
+unfunded operating cost. An unverified figure keeps the abstract words.
 
 The stage bounds that hold an earlier optimum are scaled to O(1) and the LPs
 run with feasibility tolerances of 1e-9, so that HiGHS cannot buy much of a
@@ -116,6 +134,9 @@ FEASIBILITY_TOLERANCE = 1e-9
 
 STAGE_TOLERANCE = 1e-9
 """Relative allowance on the bound that holds an earlier stage's optimum."""
+
+MOVE_TOLERANCE = 1e-7
+"""A shortfall slack counts as moved by a step above this (relative to max(1, its value))."""
 
 REPORTED = (
     "budget-limit",
@@ -268,12 +289,15 @@ def _probe(
     companion: int = -1,
     iterations: int | None = None,
     seconds: float | None = None,
+    watch: np.ndarray | None = None,
+    seen: list[np.ndarray] | None = None,
 ) -> float | None:
     """Change of the stage objective (solver units) when a bound moves up by *step*.
 
     NaN when the LP becomes infeasible (the step would cost an earlier stage's goal);
     ``None`` when the re-solve reached its *iterations* (simplex) or *seconds* limit, or
-    HiGHS could not tell (status unknown): not measured.
+    HiGHS could not tell (status unknown): not measured. With *watch* (HiGHS columns) and
+    *seen*, the values of those columns in an optimal re-solve are appended to *seen*.
     """
     h = hm.h
     if companion >= 0:  # a limit row that must move with the bound (upper side)
@@ -293,6 +317,8 @@ def _probe(
     delta: float | None = None  # a limit reached, or HiGHS unsure: not measured
     if model_status == highspy.HighsModelStatus.kOptimal:
         delta = float(h.getInfo().objective_function_value) - base
+        if watch is not None and seen is not None:
+            seen.append(np.asarray(h.getSolution().col_value, dtype=float)[watch])
     elif model_status == highspy.HighsModelStatus.kInfeasible:
         delta = np.nan
     if kind == "row":
@@ -366,6 +392,11 @@ def price(
     verified = np.zeros(n, dtype=bool)
     effect = np.full(n, np.nan)
     moved = np.zeros(n, dtype=bool)
+    # the shortfall slacks, watched in the shortfall stage's re-solves: which gaps a step moves
+    slack_labels = _slack_labels(bundle)
+    slack_cols = hm.col_of[slack_labels] if len(slack_labels) else np.zeros(0, np.int64)
+    slack_labels, slack_cols = slack_labels[slack_cols >= 0], slack_cols[slack_cols >= 0]
+    slack_moves: list[tuple[np.ndarray, np.ndarray] | None] = [None] * n
     for i, stage in enumerate(stage_list):
         _, labels, coeffs = stage.terms.arrays()
         hm.set_objective(labels, coeffs / stage.scale)
@@ -392,6 +423,9 @@ def price(
         basis = hm.h.getBasis()
         lp = hm.h.getLp()
         sol = hm.h.getSolution()
+        watch = slack_cols if stage.name == "shortfall" and len(slack_cols) else None
+        base_slacks = np.asarray(sol.col_value, dtype=float)[slack_cols]
+
         if is_row.any():
             r = pos[is_row]
             lower = np.asarray(lp.row_lower_, dtype=float)[r]
@@ -432,13 +466,26 @@ def price(
             p = int(pos[k])
             lo, up = (row_lower[p], row_upper[p]) if is_row[k] else (col_lower[p], col_upper[p])
             kind = "row" if is_row[k] else "col"
+            seen: list[np.ndarray] = []
             delta = _probe(
-                hm, kind, p, lo, up, float(step[k]), base, int(companion[k]), iterations, seconds
+                hm,
+                kind,
+                p,
+                lo,
+                up,
+                float(step[k]),
+                base,
+                int(companion[k]),
+                iterations,
+                seconds,
+                watch,
+                seen,
             )
             if delta is None:  # not measured within its iterations: left to the later stages
                 unmeasured += 1
                 skipped = np.append(skipped, k)
                 continue
+            slack_moves[k] = _moved(watch, seen, base_slacks, slack_labels) or slack_moves[k]
             stage_value[k] = -delta * stage.scale / step[k]
         if probe.any():
             hm.h.setBasis(basis)
@@ -467,6 +514,7 @@ def price(
             hm.h.setBasis(basis)
             p = int(pos[k])
             lo, up = (row_lower[p], row_upper[p]) if is_row[k] else (col_lower[p], col_upper[p])
+            seen = []
             delta = _probe(
                 hm,
                 "row" if is_row[k] else "col",
@@ -478,10 +526,13 @@ def price(
                 int(companion[k]),
                 iterations,
                 seconds,
+                watch,
+                seen,
             )
             if delta is None:
                 unmeasured += 1
             elif np.isfinite(delta):
+                slack_moves[k] = _moved(watch, seen, base_slacks, slack_labels) or slack_moves[k]
                 got = -delta * stage.scale / step[k]
                 verified[k] = True
                 effect[k] = got * step[k] if target_rows[k] else got
@@ -541,8 +592,38 @@ def price(
             iterations,
             seconds,
         )
-    out = cand.assign(stage=stage_of, value=value, verified=verified, replanned_effect=effect)
+    # the gaps moved are kept for figures priced in the shortfall stage (the re-solve that
+    # verified them moved them)
+    moves = pd.Series(
+        [
+            m if st == "shortfall" and v else None
+            for m, st, v in zip(slack_moves, stage_of, verified, strict=True)
+        ],
+        dtype=object,
+    )
+    out = cand.assign(
+        stage=stage_of,
+        value=value,
+        verified=verified,
+        replanned_effect=effect,
+        slack_moves=moves.to_numpy(),
+    )
     return out[out["stage"] != ""].reset_index(drop=True)
+
+
+def _moved(
+    watch: np.ndarray | None,
+    seen: list[np.ndarray],
+    base: np.ndarray,
+    labels: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The slacks a re-solve moved: their labels and changes (in their unit); ``None`` when
+    nothing was watched or recorded."""
+    if watch is None or not seen:
+        return None
+    change = seen[-1] - base
+    keep = np.abs(change) > MOVE_TOLERANCE * np.maximum(1.0, np.abs(base))
+    return labels[keep], change[keep]
 
 
 def _verify(
@@ -631,9 +712,12 @@ def _fmt(x: float) -> str:
     return fmt(float(x))
 
 
-def _goal(stage: str, value: float, currency: str) -> str:
-    """The effect of *value* (improvement of the stage goal) in words."""
+def _goal(stage: str, said: str, value: float, currency: str) -> str:
+    """The effect of *value* (improvement of the stage goal) in words; *said*, when given, is
+    what the step does to the gaps in their own units (shortfall stage)."""
     v = abs(value)
+    if stage == "shortfall" and said:
+        return f"{said} ({_fmt(100 * v)}% of one period's requirement in all)"
     if stage == "shortfall":
         return (
             f"cuts the shortfalls by {_fmt(100 * v)}% of one period's requirement"
@@ -653,6 +737,11 @@ def _goal(stage: str, value: float, currency: str) -> str:
         if value > 0
         else f"worsens the weighted objective by {_fmt(v)}"
     )
+
+
+def _goal_of(stage: tuple[str, str], value: float, currency: str) -> str:
+    """:func:`_goal` of a (stage, domain words) pair."""
+    return _goal(stage[0], stage[1], value, currency)
 
 
 GOAL_UNITS = {
@@ -678,6 +767,9 @@ SINGULAR = {
     "rockets": "rocket",
     "missiles": "missile",
     "thousand-rounds": "thousand rounds",
+    "points": "point",
+    "vehicles": "vehicle",
+    "capability points": "capability point",
 }
 """Item units in the singular, for "one more ..." sentences."""
 
@@ -700,6 +792,124 @@ def _item_names(bundle: ModelBundle) -> dict[str, str]:
     return names
 
 
+def _slack_labels(bundle: ModelBundle) -> np.ndarray:
+    """The labels of every shortfall slack of the model (the variables of the shortfall goal)."""
+    parts = [
+        labels_of(bundle.model.variables[name]).ravel()
+        for name in bundle.shortfall_scales
+        if name in bundle.model.variables
+    ]
+    labels = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    return labels[labels >= 0].astype(np.int64)
+
+
+GAP_WORDS: dict[str, str] = {
+    "capability-shortfall": "the {period} {role} capability gap",
+    "force-shortfall": "the {period} {role} formation-slot gap",
+    "ammo-shortfall": "the {period} {munition} ammunition gap",
+    "ammo-reserve_shortfall": "the {period} {munition} war-reserve gap",
+    "consumable-shortfall": "the {period} {equipment} gap",
+    "donor-shortfall": "the {period} gap below {country}'s minimum of {item}",
+    "industry-share_shortfall": "the {period} home-industry share gap",
+    "industry-capacity_shortfall": "the {period} {product} home-capacity gap",
+    "interop-shortfall": "the {period} interoperability gap",
+    "budget-unfunded": "the {period} unfunded operating cost",
+}
+"""Each shortfall slack's gap in words (its coordinates filled in)."""
+
+
+def _gaps(bundle: ModelBundle) -> pd.DataFrame:
+    """Every shortfall slack, by label: the gap in words, its unit and its scale (the
+    requirement that makes it 1 in the shortfall goal)."""
+    names = _item_names(bundle)
+    units = bundle.scenario.item_units()
+    currency = bundle.scenario.header.currency
+    frames = []
+    for name, scale in bundle.shortfall_scales.items():
+        if name not in bundle.model.variables:
+            continue
+        rows = _rows_of(bundle, name, "variable")
+        labels = np.asarray(bundle.model.variables[name].labels.values)
+        full = np.broadcast_to(np.asarray(scale, dtype=float), labels.shape)
+        rows["scale"] = full[np.nonzero(labels >= 0)]
+        fill: dict[str, pd.Series] = {
+            str(c): rows[c].astype(str) for c in rows.columns if c not in ("label", "scale")
+        }
+        item = pd.Series("", index=rows.index)
+        if "munition" in fill:
+            item = fill["munition"]
+        elif "product" in fill:
+            item = fill["product"]
+        elif "equipment" in fill:
+            item = fill["equipment"]
+        elif "donor" in fill:
+            item = fill["donor"].str.partition(":")[2]
+            fill["country"] = fill["donor"].str.partition(":")[0]
+        for key in ("munition", "product", "equipment"):
+            if key in fill:
+                fill[key] = fill[key].map(lambda x: names.get(x, _words(x)))
+        if "donor" in fill:
+            fill["item"] = item.map(lambda x: names.get(x, _words(x)))
+        if "role" in fill:
+            fill["role"] = fill["role"].map(_words)
+        pattern = GAP_WORDS.get(name, _words(name) + " in {period}")
+        rows["gap"] = [
+            pattern.format(**{k: v.iloc[n] for k, v in fill.items()}) for n in range(len(rows))
+        ]
+        if name == "capability-shortfall":
+            rows["unit"] = "points"
+        elif name == "force-shortfall":
+            rows["unit"] = "vehicles"
+        elif name in ("industry-share_shortfall", "budget-unfunded"):
+            rows["unit"] = currency
+        elif name == "interop-shortfall":
+            rows["unit"] = "capability points"
+        else:
+            rows["unit"] = item.map(units).fillna("units").astype(str)
+        frames.append(rows[["label", "gap", "unit", "scale"]])
+    if not frames:
+        return pd.DataFrame(columns=["gap", "unit", "scale"])
+    return pd.concat(frames, ignore_index=True).set_index("label")
+
+
+MOVES_SHOWN = 3
+"""Most gaps named in one sentence (the largest share of their requirement first)."""
+
+
+def _moved_words(moves: object, gaps: pd.DataFrame) -> str:
+    """What one step does to the gaps, in their units: 'closes 1.9 points of the 2026 air
+    defence capability gap' ('' when the re-solve recorded none)."""
+    if not isinstance(moves, tuple) or not len(moves[0]):
+        return ""
+    labels, change = moves
+    known = np.isin(labels, gaps.index.to_numpy())
+    labels, change = labels[known], change[known]
+    if not len(labels):
+        return ""
+    g = gaps.loc[labels]
+    share = np.abs(change) / np.maximum(np.abs(g["scale"].to_numpy(dtype=float)), 1e-12)
+    order = np.argsort(-share, kind="stable")
+
+    def part(k: int) -> str:
+        unit = str(g["unit"].iloc[k])
+        amount = abs(float(change[k]))
+        one = _fmt(amount) == "1"
+        return f"{_fmt(amount)} {_singular(unit) if one else unit} of {g['gap'].iloc[k]}"
+
+    out = []
+    for verb, sign in (("closes", -1.0), ("opens", 1.0)):
+        chosen = [int(k) for k in order if np.sign(change[k]) == sign]
+        if not chosen:
+            continue
+        parts = [part(k) for k in chosen[:MOVES_SHOWN]]
+        more = len(chosen) - MOVES_SHOWN
+        if more > 0:
+            parts.append(f"{more} more gap{'s' if more > 1 else ''}")
+        joined = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+        out.append(f"{verb} {joined}")
+    return " but ".join(out) if len(out) > 1 else out[0]
+
+
 def _texts(
     name: str, frame: pd.DataFrame, bundle: ModelBundle, currency: str
 ) -> tuple[list[str], str]:
@@ -712,7 +922,16 @@ def _texts(
 
     scen = bundle.scenario
     units = scen.item_units()
-    stage = frame["stage"].to_numpy()
+    # each row's stage, goal value and domain words (the gaps its step moved), one string
+    # per row: the goal in words
+    stage: list[tuple[str, str]] = [
+        (str(g), str(w))
+        for g, w in zip(
+            frame["stage"].to_numpy(),
+            frame["said"] if "said" in frame else [""] * len(frame),
+            strict=True,
+        )
+    ]
     value = frame["dual"].to_numpy(dtype=float)
     per: dict[str, str] = {
         "budget-limit": f"per {currency}",
@@ -729,7 +948,7 @@ def _texts(
     if name == "budget-limit":
         texts = [
             f"the {_words(s)} budget in {p} binds: each extra 10 {currency} "
-            + _goal(g, 10 * v, currency)
+            + _goal_of(g, 10 * v, currency)
             for s, p, g, v in zip(frame["stream"], frame["period"], stage, value, strict=True)
         ]
     elif name in ("line-capacity", "line-expand"):
@@ -739,7 +958,7 @@ def _texts(
         if name == "line-capacity":
             texts = [
                 f"the {ln} line ({show(pr)}) is at capacity in {p}: one more "
-                f"{_singular(u)} of capacity {_goal(g, v, currency)}"
+                f"{_singular(u)} of capacity {_goal_of(g, v, currency)}"
                 for ln, pr, u, p, g, v in zip(
                     frame["line"], prod, unit, frame["period"], stage, value, strict=True
                 )
@@ -752,7 +971,7 @@ def _texts(
                     else f"the {ln} line ({show(pr)}) has used all the expansions it may have "
                     f"({top:g}): one more allowed, ordered in {p}, "
                 )
-                + _goal(g, v, currency)
+                + _goal_of(g, v, currency)
                 for ln, pr, p, g, v, used, top in zip(
                     frame["line"],
                     prod,
@@ -776,7 +995,7 @@ def _texts(
                 if k == "donor"
                 else f"the {s} offer of {show(it)} from {c} in {p} is used up"
             )
-            + f": one more {_singular(u)} {_goal(g, v, currency)}"
+            + f": one more {_singular(u)} {_goal_of(g, v, currency)}"
             for s, k, c, it, u, p, g, v in zip(
                 frame["source"],
                 kind,
@@ -792,23 +1011,24 @@ def _texts(
     elif name == "upgrade-capacity":
         texts = [
             f"the {u} upgrade depot is full in {p}: one more unit of capacity "
-            + _goal(g, v, currency)
+            + _goal_of(g, v, currency)
             for u, p, g, v in zip(frame["upgrade"], frame["period"], stage, value, strict=True)
         ]
     elif name == "training-capacity":
         texts = [
-            f"{_words(c)} crew training is full in {p}: one more crew {_goal(g, v, currency)}"
+            f"{_words(c)} crew training is full in {p}: one more crew {_goal_of(g, v, currency)}"
             for c, p, g, v in zip(frame["class"], frame["period"], stage, value, strict=True)
         ]
     elif name == "capability-floor":
         texts = [
             f"the {_words(r)} capability floor in {p} binds: one more point of floor "
-            + _goal(g, v, currency)
+            + _goal_of(g, v, currency)
             for r, p, g, v in zip(frame["role"], frame["period"], stage, value, strict=True)
         ]
     elif name == "interop-target":
         texts = [
-            f"the interoperability target in {p} binds: raising it by 0.01 {_goal(g, v, currency)}"
+            f"the interoperability target in {p} binds: raising it by 0.01 "
+            + _goal_of(g, v, currency)
             for p, g, v in zip(frame["period"], stage, value, strict=True)
         ]
     elif name == "donor-minimum":
@@ -818,7 +1038,7 @@ def _texts(
         unit = item.map(units).fillna("units").astype(str)
         texts = [
             f"{c}'s minimum stock of {show(it)} in {p} binds: one more "
-            f"{_singular(u)} of minimum {_goal(g, v, currency)}"
+            f"{_singular(u)} of minimum {_goal_of(g, v, currency)}"
             for c, it, u, p, g, v in zip(
                 country, item, unit, frame["period"], stage, value, strict=True
             )
@@ -841,6 +1061,7 @@ def binding_table(
     dropped (it never happens for a resource).
     """
     currency = bundle.scenario.header.currency
+    gaps = _gaps(bundle)
     frames: list[pd.DataFrame] = []
     for name in [*REPORTED, *DECISIONS]:
         frame = priced[priced["name"] == name]
@@ -870,7 +1091,9 @@ def binding_table(
             continue
         verified, effect = verified[holds], effect[holds]
         shown = np.where(verified, effect, frame["dual"].to_numpy(dtype=float))
-        texts, per = _texts(name, frame.assign(dual=shown), bundle, currency)
+        moves = frame["slack_moves"] if "slack_moves" in frame else [None] * len(frame)
+        said = [_moved_words(m, gaps) if v else "" for m, v in zip(moves, verified, strict=True)]
+        texts, per = _texts(name, frame.assign(dual=shown, said=said), bundle, currency)
         texts = [
             t if v else t + " (LP estimate, not verified by a re-solve)"
             for t, v in zip(texts, verified, strict=True)

@@ -40,16 +40,49 @@ row relaxed            addition :math:`e_k`              price :math:`p_k` (USD 
    their upkeep, ammunition, ...), shared among the additions in proportion to
    :math:`p_k e_k`; ``remaining`` is :math:`\delta_j` in that plan.
 
+**The alternative** (rows with ``option`` ``alternative``, ``remedy``
+``alternative: ...``): the fewest whole units of one kind that close the gap as
+far, "or one more Patriot battery". For a gap of a role (a capability floor or
+formation slots) the candidates are the role's platform types, each with the
+additions of its sources and lines; for a gap of one item (ammunition need, war
+reserve, donor minimum, home-capacity target) each source or line of the item
+alone. Only rows at their limit in the base count (more room where there is room
+is no addition), and a candidate the smallest remedy already is (its units all of
+that kind) is left out. With the candidate's units may come money, capped by one
+extra row at what the units cost out of the budgets (:math:`\sum e^B \le \sum
+\text{pay}_k e_k`: the source's price, 0 for a donation; the line's unit cost),
+crews of the type's class and the munitions it uses. For at most
+:data:`MAX_ALTERNATIVES` candidates (the highest combat value first for a floor,
+then the cheapest unit):
+
+5. **reach**: minimise :math:`\delta_j` as in step 2 with only the candidate's
+   additions; one that cannot get it to :math:`\delta_j^*` is out;
+6. **fewest**: minimise the sum of its units subject to
+   :math:`\delta_j \le \delta_j^*`; a solution that leaves a relaxed row below
+   its new limit (money in disguise) is out. The candidate with the fewest whole
+   units (each rounded up; ties: the least priced value) is kept;
+7. its units fixed at those amounts, the cheapest money, crews and munitions that
+   go with them (priced as in step 3, rounded up), then applied as in step 4
+   (``cost``, ``total_cost``, ``remaining`` likewise; ``units`` is its number of
+   whole units). Its words join the smallest remedy's: "...; or about 1 more
+   PzH 2000 in 2026 (Germany offer, de-pzh), for about 8 USD million more".
+
+That is at most :math:`2 \times` :data:`MAX_ALTERNATIVES` :math:`+ 3` more LP
+re-solves per remedied shortfall, each within ``solver.remedy_time_limit``.
+
 :func:`apply_remedies` writes the additions of a shortfall into a scenario
 (a budget row's amount; a one-period source row copying the source; a
 one-period market row of the line's country at its unit cost for more line
-output; a one-period training pipeline), so that a re-plan checks them.
+output; a one-period training pipeline), so that a re-plan checks them; by
+default the smallest remedy's rows, with ``option="alternative"`` the
+alternative's.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import time
 from dataclasses import dataclass
 
 import highspy
@@ -82,8 +115,24 @@ EXTRA_COLUMNS = (
     "total_cost",
     "shortfall_text",
     "remedy_text",
+    "option",
+    "units",
 )
 """Columns of ``plan/remedies.csv`` after the contractual ones."""
+
+SMALLEST = "smallest"
+ALTERNATIVE = "alternative"
+"""Values of the ``option`` column: the smallest additions, or the alternative of one kind."""
+
+ROLE_GAPS = ("capability-floor", "force-slots")
+"""Gaps of a role: the alternative is the fewest whole units of one platform type of the role."""
+
+ITEM_GAPS = ("ammo-balance", "ammo-reserve", "donor-minimum", "industry-capacity")
+"""Gaps of one item: the alternative is the fewest units of it from one source or line."""
+
+MAX_ALTERNATIVES = 8
+"""Most candidates (types, or sources and lines) tried for a shortfall's alternative; each
+costs two LP re-solves, the chosen one three more."""
 
 ELASTIC = {
     "budget-limit": "budget",
@@ -182,6 +231,7 @@ def _elastic_rows(bundle: ModelBundle) -> pd.DataFrame:
             rows["item"] = rows["source"].map(src["item"]).astype(str)
             rows["unit"] = rows["item"].map(units).fillna("units").astype(str)
             price = rows["source"].map(src["price"]).astype(float)
+            rows["pay"] = price.fillna(0.0)
             rows["price"] = price.where(price > 0, rows["item"].map(cost).fillna(0.0))
         elif name == "line-capacity":
             ln = d.ln.set_index(d.lines)
@@ -190,6 +240,7 @@ def _elastic_rows(bundle: ModelBundle) -> pd.DataFrame:
             rows["unit"] = rows["item"].map(units).fillna("units").astype(str)
             price = rows["line"].map(ln["unit_cost"]).astype(float)
             rows["price"] = price.where(price > 0, rows["item"].map(cost).fillna(0.0))
+            rows["pay"] = rows["price"]
         else:  # training-capacity
             eq = scen.tables["equipment"]
             trained = eq[pd.to_numeric(eq["training_weeks"], errors="coerce").fillna(0) > 0]
@@ -204,6 +255,8 @@ def _elastic_rows(bundle: ModelBundle) -> pd.DataFrame:
             rows["unit"] = "crews"
             rows["price"] = TRAINING_SHARE * rows["class"].astype(str).map(mean).fillna(0.0)
         rows["price"] = np.maximum(rows["price"].astype(float).to_numpy(), MIN_PRICE)
+        if "pay" not in rows:
+            rows["pay"] = 0.0
         rows["period"] = rows["period"].astype(int)
         frames.append(
             rows[
@@ -217,6 +270,7 @@ def _elastic_rows(bundle: ModelBundle) -> pd.DataFrame:
                     "period",
                     "unit",
                     "price",
+                    "pay",
                 ]
             ]
         )
@@ -232,6 +286,7 @@ def _elastic_rows(bundle: ModelBundle) -> pd.DataFrame:
                 "period",
                 "unit",
                 "price",
+                "pay",
             ]
         )
     return pd.concat(frames, ignore_index=True)
@@ -269,6 +324,19 @@ class _Solver:
             )
         el["col"] = np.arange(self.first_col, self.first_col + n)
         self.elastic = el
+        # the money an alternative may add pays for its units: sum of the budget additions
+        # - sum of pay x its units <= 0 (coefficients of the units set per alternative; free
+        # otherwise)
+        budget = el.index[el["kind"] == "budget"].to_numpy()
+        h.addRow(
+            -highspy.kHighsInf,
+            highspy.kHighsInf,
+            len(budget),
+            el["col"].to_numpy(dtype=np.int32)[budget],
+            np.ones(len(budget)),
+        )
+        self.money_row = int(h.getNumRow()) - 1
+        self.paying = np.zeros(0, dtype=np.int64)  # the columns whose price the money row holds
         self.cost = bundle.objective_part("cost")
         # the slacks, by variable name: labels and columns
         self.slacks: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -281,6 +349,9 @@ class _Solver:
                 self.slacks[name] = (labels[keep], cols[keep])
         self.holds: list[tuple[int, float]] = []
         self.basis: object = None
+        self.binding = np.zeros(len(el), dtype=bool)  # rows at their limit in the base plan
+        self.solves = 0  # LP re-solves so far, and their seconds
+        self.solve_seconds = 0.0
         self.seconds = float(bundle.scenario.header.solver.remedy_time_limit)
 
     # -- low level -------------------------------------------------------------------------
@@ -295,7 +366,10 @@ class _Solver:
     def _run(self) -> tuple[np.ndarray, np.ndarray] | None:
         h = self.hm.h
         set_time_limit(h, self.seconds)
+        start = time.perf_counter()
         h.run()
+        self.solves += 1
+        self.solve_seconds += time.perf_counter() - start
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             log.warning("remedy LP: %s", self.hm.status_text())
             return None
@@ -316,6 +390,26 @@ class _Solver:
             self.hm.h.changeColsBounds(
                 len(cols), cols.astype(np.int32), lower, np.asarray(upper, dtype=float)
             )
+
+    def at_limit(self) -> np.ndarray:
+        """Per elastic column: whether its row is at its (relaxed) limit in the last solution."""
+        rows = self.elastic["row"].to_numpy(dtype=np.int64)
+        activity = np.asarray(self.hm.h.getSolution().row_value, dtype=float)[rows]
+        limit = np.asarray(self.hm.h.getLp().row_upper_, dtype=float)[rows]
+        return activity >= limit - NEGLIGIBLE * np.maximum(1.0, np.abs(limit))
+
+    def money_pays_for(self, units: np.ndarray | None) -> None:
+        """Cap the budget additions at what the additions *units* (a mask) cost out of the
+        budgets; ``None``: no cap."""
+        h = self.hm.h
+        cols = self.elastic["col"].to_numpy(dtype=np.int64)
+        pay = self.elastic["pay"].to_numpy(dtype=float)
+        for k in self.paying:  # only the coefficients set before are reset
+            h.changeCoeff(self.money_row, int(cols[k]), 0.0)
+        self.paying = np.flatnonzero(units) if units is not None else np.zeros(0, np.int64)
+        for k in self.paying:
+            h.changeCoeff(self.money_row, int(cols[k]), float(-pay[k]))
+        h.changeRowBounds(self.money_row, -np.inf, 0.0 if units is not None else np.inf)
 
     def free_holds(self) -> None:
         for row, _ in self.holds:
@@ -453,6 +547,225 @@ def _largest(shortfalls: pd.DataFrame, cap: int) -> set[int]:
     return {int(k) for k in order[:cap]}
 
 
+def _effect(remaining: float, unit: str) -> str:
+    return "close the gap" if remaining == 0.0 else f"cut the gap to {_q(remaining)} {unit}"
+
+
+def _then(total: float, currency: str) -> str:
+    return f"the plan then costs {_q(abs(total))} {currency} {'more' if total >= 0 else 'less'}"
+
+
+def _about(total: float, currency: str) -> str:
+    return f"about {_q(abs(total))} {currency} {'more' if total >= 0 else 'less'}"
+
+
+def _described(
+    additions: pd.DataFrame,
+    quantity: np.ndarray,
+    total: float,
+    remaining: float,
+    key: str,
+    text: str,
+    option: str,
+    scenario: Scenario,
+    names: dict[str, str],
+    units: float = np.nan,
+) -> tuple[list[dict[str, object]], str]:
+    """The rows of one remedy (its additions, the cost shared by priced value) and its words."""
+    price = additions["price"].to_numpy(dtype=float)
+    value = price * quantity
+    share = value / value.sum() if value.sum() > 0 else np.full(len(value), 1 / len(value))
+    rows: list[dict[str, object]] = []
+    parts: list[str] = []
+    prefix = "alternative: " if option == ALTERNATIVE else ""
+    for (_, e), q, s in zip(additions.iterrows(), quantity, share, strict=True):
+        row: dict[str, object] = {
+            "shortfall": key,
+            "remedy": f"{prefix}{e['kind']}: {e['target']} in {int(e['period'])}",
+            "quantity": float(q),
+            "unit": str(e["unit"]),
+            "cost": float(total * s),
+            "kind": str(e["kind"]),
+            "target": str(e["target"]),
+            "item": str(e["item"]),
+            "period": int(e["period"]),
+            "constraint": str(e["constraint"]),
+            "coordinates": str(e["coordinates"]),
+            "price": float(e["price"]),
+            "closes": remaining == 0.0,
+            "remaining": remaining,
+            "total_cost": float(total),
+            "shortfall_text": text,
+            "option": option,
+            "units": units,
+        }
+        parts.append(_addition_words(pd.Series(row), scenario, names))
+        rows.append(row)
+    what = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+    return rows, what
+
+
+def _candidates(
+    bundle: ModelBundle,
+    el: pd.DataFrame,
+    constraint: str,
+    coordinates: str,
+    usable: np.ndarray,
+    used: np.ndarray,
+    binding: np.ndarray,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The alternatives to try: (the columns of its units, the columns that may go with them).
+
+    A role's gap: each platform type of the role that a source or line could add (with money,
+    crews of its class and the munitions it uses); an item's gap: each source or line of the
+    item alone (with money). A candidate the smallest remedy already is (its units all of that
+    type, or from that source) is left out; at most :data:`MAX_ALTERNATIVES`, those that give
+    the most per unit first (combat value for a floor), then the cheapest.
+    """
+    scenario = bundle.scenario
+    kinds = el["kind"].to_numpy(dtype=object)
+    supply = (kinds == "supply") | (kinds == "line")
+    budget = kinds == "budget"
+    price = el["price"].to_numpy(dtype=float)
+    main = set(np.flatnonzero(supply)) & {int(k) for k in used}
+    where = dict(part.partition("=")[::2] for part in coordinates.split(", "))
+    found: list[tuple[float, float, np.ndarray, np.ndarray]] = []
+    if constraint in ROLE_GAPS:
+        eq = scenario.tables["equipment"]
+        types = eq[eq["role"].astype(str) == where.get("role", "")]
+        em = scenario.tables["equipment_munitions"]
+        value = pd.Series(
+            pd.to_numeric(types["combat_value"], errors="coerce").fillna(0.0).to_numpy(),
+            index=types["id"].astype(str).to_numpy(),
+        )
+        for _, t in types.iterrows():
+            unit = usable & supply & binding & (el["item"] == str(t["id"])).to_numpy()
+            if not unit.any() or (main and main <= set(np.flatnonzero(unit))):
+                continue
+            ammo = set(em.loc[em["equipment"].astype(str) == str(t["id"]), "munition"].astype(str))
+            crews = (kinds == "training") & (el["target"] == str(t["class"])).to_numpy()
+            munitions = supply & el["item"].isin(ammo).to_numpy()
+            rank = -float(value.get(str(t["id"]), 0.0)) if constraint == "capability-floor" else 0.0
+            found.append(
+                (rank, float(price[unit].min()), unit, usable & (budget | crews | munitions))
+            )
+    elif constraint in ITEM_GAPS:
+        for target in dict.fromkeys(el.loc[usable & supply & binding, "target"].astype(str)):
+            unit = usable & supply & binding & (el["target"] == target).to_numpy()
+            if main and main <= set(np.flatnonzero(unit)):
+                continue
+            found.append((0.0, float(price[unit].min()), unit, usable & budget))
+    found.sort(key=lambda f: (f[0], f[1]))
+    return [(u, w) for _, _, u, w in found[:MAX_ALTERNATIVES]]
+
+
+def _alternative(
+    sv: _Solver,
+    bundle: ModelBundle,
+    constraint: str,
+    coordinates: str,
+    label: int,
+    col: int,
+    least: float,
+    tol: float,
+    usable: np.ndarray,
+    used: np.ndarray,
+    held: np.ndarray,
+    all_cols: np.ndarray,
+    original_upper: np.ndarray,
+    base_cost: float,
+    start: highspy.HighsBasis,
+) -> tuple[np.ndarray, np.ndarray, float, float, float] | None:
+    """The alternative remedy of one shortfall: the fewest whole units of one kind.
+
+    Each candidate of :func:`_candidates` is tried with the other gaps held as for the smallest
+    remedy: **reach** (minimise the slack with only the candidate's units and what may go with
+    them; a candidate that cannot get it as far as the smallest remedy does, :math:`\\delta_j^*`,
+    is out), then **fewest** (minimise the sum of its units with the slack at most
+    :math:`\\delta_j^*`). The candidate with the fewest whole units (each addition rounded up;
+    ties: the least priced value) is kept: its units fixed at the rounded amounts, the cheapest
+    money, crews and munitions that go with them (priced as in the smallest remedy, rounded up),
+    then applied and re-planned like the smallest remedy. ``None`` when no candidate gets there.
+
+    Returns
+    -------
+    tuple or None
+        Positions of the additions (in the elastic columns), their rounded amounts, what the
+        plan then costs more, and the slack left.
+    """
+    el = sv.elastic
+    n = len(el)
+    zeros = np.zeros(n)
+    kinds = el["kind"].to_numpy(dtype=object)
+    price = el["price"].to_numpy(dtype=float)
+    candidates = _candidates(bundle, el, constraint, coordinates, usable, used, sv.binding)
+    if not candidates:
+        return None
+    one = np.array([col])
+    basis = sv.basis
+    assert isinstance(basis, highspy.HighsBasis)
+    best: tuple[float, float, np.ndarray, np.ndarray, np.ndarray] | None = None
+    try:
+        sv.free_holds()
+        sv.set_col_upper(all_cols, held + NEGLIGIBLE * np.maximum(1.0, np.abs(held)))
+        for unit, with_it in candidates:
+            sv.money_pays_for(unit)
+            sv.set_col_upper(one, np.array([sv.hm.ub[col]]))
+            sv.set_elastic_bounds(zeros, np.where(unit | with_it, np.inf, 0.0))
+            sv.hm.h.setBasis(start)
+            sv._objective(np.array([label]), np.array([1.0]), zeros)
+            reach = sv._run()
+            if reach is None or float(reach[0][label]) > least + tol:
+                continue
+            sv.set_col_upper(one, np.array([least + tol]))
+            sv._objective(np.zeros(0, dtype=np.int64), np.zeros(0), unit.astype(float))
+            fewest = sv._run()
+            if fewest is None:
+                continue
+            extra = np.where(unit, fewest[1], 0.0)
+            picked = np.flatnonzero(extra > NEGLIGIBLE)
+            if not sv.at_limit()[picked].all():  # more room it does not use: money in disguise
+                continue
+            whole = np.zeros(n)
+            whole[picked] = [_round_up(extra[k], str(kinds[k])) for k in picked]
+            key = (float(whole.sum()), float(price @ whole))
+            if len(picked) and (best is None or key < best[:2]):
+                best = (*key, unit, with_it, whole)
+        if best is None:
+            return None
+        _, _, unit, with_it, whole = best
+        # what goes with the units: the cheapest money, crews and munitions, rounded up
+        sv.money_pays_for(unit)
+        sv.set_col_upper(one, np.array([least + tol]))
+        sv.set_elastic_bounds(whole, np.where(with_it, np.inf, whole))
+        sv.hm.h.setBasis(start)
+        sv._objective(np.zeros(0, dtype=np.int64), np.zeros(0), np.where(with_it, price, 0.0))
+        cheapest = sv._run()
+        if cheapest is None:
+            return None
+        extra = np.where(with_it, cheapest[1], whole)
+        picked = np.flatnonzero(extra > NEGLIGIBLE)
+        amounts = zeros.copy()
+        amounts[picked] = [_round_up(extra[k], str(kinds[k])) for k in picked]
+        # applied and re-planned, as the smallest remedy
+        sv.money_pays_for(None)
+        sv.set_elastic_bounds(amounts, amounts)
+        sv.hm.h.setBasis(basis)
+        replanned = sv.plan()
+        if replanned is None:
+            return None
+        remaining = float(replanned[0][label])
+        if remaining <= tol:
+            remaining = 0.0
+        picked = picked[np.argsort(~unit[picked], kind="stable")]  # its units first
+        count = float(amounts[unit].sum())
+        return picked, amounts[picked], sv.cost_of(replanned[0]) - base_cost, remaining, count
+    finally:
+        sv.money_pays_for(None)
+        sv.set_elastic_bounds(zeros, zeros)
+        sv.set_col_upper(all_cols, original_upper)
+
+
 def remedies(
     bundle: ModelBundle,
     fixed: dict[str, np.ndarray],
@@ -477,7 +790,10 @@ def remedies(
     pandas.DataFrame
         One row per addition (``shortfall``, ``remedy``, ``quantity``, ``unit``,
         ``cost``, ``text``, then :data:`EXTRA_COLUMNS`); a shortfall no addition
-        can narrow has one row with remedy ``none``.
+        can narrow has one row with remedy ``none``. The smallest remedy's rows have
+        ``option`` ``smallest``; where one exists, the alternative's rows follow them
+        (``option`` ``alternative``, see :func:`_alternative`), and its words are in
+        the smallest remedy's ``text``.
     """
     scenario = bundle.scenario
     currency = scenario.header.currency
@@ -496,6 +812,7 @@ def remedies(
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     base_values = base[0]
     sv.basis = sv.hm.h.getBasis()
+    sv.binding = sv.at_limit()
     base_cost = sv.cost_of(base_values)
     all_cols = np.concatenate([c for _, c in sv.slacks.values()] or [np.zeros(0, np.int64)])
     all_labels = np.concatenate([lab for lab, _ in sv.slacks.values()] or [np.zeros(0, np.int64)])
@@ -532,6 +849,8 @@ def remedies(
             "total_cost": np.nan,
             "shortfall_text": text,
             "remedy_text": "",
+            "option": SMALLEST,
+            "units": np.nan,
         }
         if position not in chosen:
             which = (
@@ -564,6 +883,7 @@ def remedies(
         sv.hm.h.setBasis(sv.basis)
         sv._objective(np.array([label]), np.array([1.0]), zeros)
         closed = sv._run()
+        closed_basis = sv.hm.h.getBasis()
         if closed is None:
             why = "the remedy LP could not be solved"
             out.append({**none, "text": f"{text}: {why}", "remedy_text": why})
@@ -604,46 +924,53 @@ def remedies(
         if remaining <= tol:
             remaining = 0.0
         total = sv.cost_of(replanned[0]) - base_cost
-        value = price[used] * quantity
-        share = value / value.sum() if value.sum() > 0 else np.full(len(used), 1 / len(used))
-        parts = []
-        rows = []
-        for k, q, s in zip(used, quantity, share, strict=True):
-            e = el.iloc[k]
-            row = {
-                "shortfall": key,
-                "remedy": f"{e['kind']}: {e['target']} in {int(e['period'])}",
-                "quantity": float(q),
-                "unit": str(e["unit"]),
-                "cost": float(total * s),
-                "kind": str(e["kind"]),
-                "target": str(e["target"]),
-                "item": str(e["item"]),
-                "period": int(e["period"]),
-                "constraint": str(e["constraint"]),
-                "coordinates": str(e["coordinates"]),
-                "price": float(e["price"]),
-                "closes": remaining == 0.0,
-                "remaining": remaining,
-                "total_cost": float(total),
-                "shortfall_text": text,
-            }
-            parts.append(_addition_words(pd.Series(row), scenario, names))
-            rows.append(row)
-        if len(parts) > 1:
-            what = ", ".join(parts[:-1]) + " and " + parts[-1]
-        else:
-            what = parts[0]
-        effect = (
-            "close the gap"
-            if remaining == 0.0
-            else f"cut the gap to {_q(remaining)} {short.get('unit', '')}"
+        rows, what = _described(
+            el.iloc[used], quantity, total, remaining, key, text, "smallest", scenario, names
         )
-        then = f"the plan then costs {_q(abs(total))} {currency} {'more' if total >= 0 else 'less'}"
+        effect = _effect(remaining, str(short.get("unit", "")))
+        alt = _alternative(
+            sv,
+            bundle,
+            str(short["constraint"]),
+            str(short["coordinates"]),
+            label,
+            col,
+            least,
+            tol,
+            usable,
+            used,
+            held,
+            all_cols,
+            original_upper,
+            base_cost,
+            closed_basis,
+        )
+        alt_rows: list[dict[str, object]] = []
+        alt_words = ""
+        if alt is not None:
+            a_used, a_quantity, a_total, a_remaining, a_count = alt
+            alt_rows, alt_what = _described(
+                el.iloc[a_used],
+                a_quantity,
+                a_total,
+                a_remaining,
+                key,
+                text,
+                "alternative",
+                scenario,
+                names,
+                a_count,
+            )
+            alt_words = f"; or {alt_what}, for {_about(a_total, currency)}"
+            a_effect = _effect(a_remaining, str(short.get("unit", "")))
+            for row in alt_rows:
+                row["text"] = f"{alt_what} {a_effect} ({text}); {_then(a_total, currency)}"
+                row["remedy_text"] = f"{alt_what} {a_effect}; {_then(a_total, currency)}"
         for row in rows:
-            row["text"] = f"{what} {effect} ({text}); {then}"
-            row["remedy_text"] = f"{what} {effect}; {then}"
+            row["text"] = f"{what} {effect}{alt_words} ({text}); {_then(total, currency)}"
+            row["remedy_text"] = f"{what} {effect}{alt_words}; {_then(total, currency)}"
         out.extend(rows)
+        out.extend(alt_rows)
     frame = pd.DataFrame(out)
     frame["quantity"] = np.round(frame["quantity"].astype(float), 6)
     for c in ("cost", "total_cost", "remaining"):
@@ -670,8 +997,14 @@ def remedy_table(
     return {"remedies": remedies(bundle, fixed, tables.get("shortfalls"), mode)}  # type: ignore[arg-type]
 
 
-def apply_remedies(scenario: Scenario, remedy_rows: pd.DataFrame) -> Scenario:
+def apply_remedies(
+    scenario: Scenario, remedy_rows: pd.DataFrame, option: str | None = SMALLEST
+) -> Scenario:
     """*scenario* with the additions of *remedy_rows* written into its inputs.
+
+    Only the rows of *option* are applied (``option`` column: ``smallest``, the smallest
+    additions, or ``alternative``; rows without the column count as ``smallest``); ``None``
+    applies every row.
 
     A budget addition raises the stream's amount in its period; a supply
     addition is a new source row copying the source, open in that period
@@ -687,6 +1020,13 @@ def apply_remedies(scenario: Scenario, remedy_rows: pd.DataFrame) -> Scenario:
     """
     from forceplan.io.records import from_records
 
+    if option is not None:
+        which = (
+            remedy_rows["option"].fillna(SMALLEST).astype(str)
+            if "option" in remedy_rows
+            else pd.Series(SMALLEST, index=remedy_rows.index)
+        )
+        remedy_rows = remedy_rows[which == option]
     tables = {name: frame.copy() for name, frame in scenario.tables.items()}
     for i, (_, r) in enumerate(remedy_rows.iterrows()):
         kind, target, period = str(r["kind"]), str(r["target"]), r["period"]

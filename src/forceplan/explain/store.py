@@ -30,6 +30,7 @@ TEXT_COLUMNS = frozenset(
         "target",
         "item",
         "shortfall_text",
+        "option",
     }
 )
 """Explanation-table columns that hold text."""

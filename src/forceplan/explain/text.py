@@ -77,6 +77,8 @@ def remedy_lines(remedies: pd.DataFrame | None) -> list[str]:
     """What closes each shortfall (``plan/remedies.csv``), one sentence per shortfall."""
     if remedies is None or remedies.empty:
         return []
+    if "option" in remedies:  # the alternative is in the words of the smallest remedy's rows
+        remedies = remedies[remedies["option"].astype(str) != "alternative"]
     return list(dict.fromkeys(str(t) for t in remedies["text"] if str(t).strip()))
 
 

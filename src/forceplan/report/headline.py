@@ -405,6 +405,8 @@ def remedies(data: ReportData) -> list[str]:
     frame = data.remedies
     if frame is None or frame.empty:
         return []
+    if "option" in frame:  # the alternative is in the words of the smallest remedy's rows
+        frame = frame[frame["option"].astype(str) != "alternative"]
     out: list[str] = []
     for _, row in frame.iterrows():
         text = str(row.get("text", "")).strip()

@@ -106,6 +106,8 @@ def remedy_texts(data: ReportData) -> dict[str, str]:
     frame = data.remedies
     if frame is None or frame.empty or "shortfall" not in frame:
         return {}
+    if "option" in frame:  # the alternative is in the words of the smallest remedy's rows
+        frame = frame[frame["option"].astype(str) != "alternative"]
     column = "remedy_text" if "remedy_text" in frame else "text"
     texts = frame[column].fillna("").astype(str)
     texts = texts.where(texts.str.strip() != "", frame["text"].fillna("").astype(str))
