@@ -63,6 +63,7 @@ def test_line_output_closes_a_gap_the_line_makes_at_no_extra_cost() -> None:
     assert row["quantity"] == pytest.approx(8.0)
     assert row["cost"] == pytest.approx(0.0, abs=1e-6)
     assert "about 8 more m777 out of the ua-m777 line in 2026 close the gap" in row["text"]
+    assert row["text"].endswith("the plan then costs about the same")  # not "0 USD million"
     replanned = forceplan.plan(apply_remedies(scenario, remedies))
     assert replanned.shortfalls.empty
     assert replanned.objective["cost"] == pytest.approx(plan.objective["cost"], abs=1e-6)

@@ -551,7 +551,13 @@ def _effect(remaining: float, unit: str) -> str:
     return "close the gap" if remaining == 0.0 else f"cut the gap to {_q(remaining)} {unit}"
 
 
+SAME_COST = 0.5
+"""A re-planned cost within this much (in the currency's unit, USD million) reads as the same."""
+
+
 def _then(total: float, currency: str) -> str:
+    if abs(total) < SAME_COST:  # solver noise on a plan of tens of thousands of millions
+        return "the plan then costs about the same"
     return f"the plan then costs {_q(abs(total))} {currency} {'more' if total >= 0 else 'less'}"
 
 
