@@ -19,7 +19,7 @@ import pytest
 import forceplan
 from forceplan.model import build_model
 from forceplan.model.build import ModelBundle
-from forceplan.robust.plan import FIRST_STAGE_DECISIONS, fix_first_stage
+from forceplan.robust.plan import FIRST_STAGE_DECISIONS, decision_keys, fix_first_stage
 from forceplan.solve import SolveOptions
 from forceplan.solve.highs import HighsBackend
 
@@ -40,14 +40,7 @@ def _decisions(plan: forceplan.Plan) -> pd.DataFrame:
         if name not in plan.model.variables:
             continue
         sol = plan.model.variables[name].solution.to_series().dropna()
-        index = sol.index.to_frame(index=False)
-        others = [c for c in index.columns if c != "period"]
-        element = (
-            index[others].astype(str).agg(",".join, axis=1) + ","
-            if others
-            else pd.Series("", index=index.index)
-        )
-        keys += (name + "[" + element + index["period"].astype(str) + "]").tolist()
+        keys += decision_keys(name, sol.index)
         values += sol.tolist()
     return pd.DataFrame({"decision": keys, "value": values})
 

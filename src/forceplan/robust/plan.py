@@ -202,6 +202,18 @@ COMMITMENTS = ("supply-order", "line-output", "line-replenish", "line-expand", "
 retirements and reserve moves (see :func:`robust_plan`)."""
 
 
+def decision_keys(name: str, index: pd.Index) -> list[str]:
+    """Keys ``name[element,period]`` of a variable's elements (*index*: its coordinates)."""
+    frame = index.to_frame(index=False)
+    others = [c for c in frame.columns if c != "period"]
+    element = (
+        frame[others].astype(str).agg(",".join, axis=1) + ","
+        if others
+        else pd.Series("", index=frame.index)
+    )
+    return (name + "[" + element + frame["period"].astype(str) + "]").tolist()
+
+
 def fix_first_stage(
     decisions: pd.DataFrame,
     first_stage_periods: int,
@@ -225,14 +237,7 @@ def fix_first_stage(
             series = series[series >= 0]
             if not len(series):
                 continue
-            index = series.index.to_frame(index=False)
-            others = [c for c in index.columns if c != "period"]
-            element = (
-                index[others].astype(str).agg(",".join, axis=1) + ","
-                if others
-                else pd.Series("", index=index.index)
-            )
-            keys.extend((name + "[" + element + index["period"].astype(str) + "]").tolist())
+            keys.extend(decision_keys(name, series.index))
             labels.append(series.to_numpy())
         if not keys:
             return
