@@ -6,6 +6,7 @@ import dataclasses
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from forceplan.domain.scenario import Scenario
@@ -18,11 +19,11 @@ LATE_PRICE = 3.0  # b: order and delivery in 2027
 NEED = 10  # floor of 10 M777 (10 points) in 2027
 
 
-def future(pledge_holds: bool) -> Scenario:
+def future(pledge_holds: bool, uncertainty: list[dict[str, Any]] | None = None) -> Scenario:
     """Two years; a floor of 10 in 2027; buy now at a (lead 1), or buy late at b in 2027.
 
     Where the pledge holds, a donor delivers 10 M777 free in 2027; where it fails the
-    pledge row is absent.
+    pledge row is absent. *uncertainty* rows become the scenario's ``uncertainty`` table.
     """
     sources: list[dict[str, Any]] = [
         {
@@ -68,6 +69,7 @@ def future(pledge_holds: bool) -> Scenario:
         ],
         budget_uses=[{"stream": "fund", "use": "acquisition"}],
         requirements=[{"kind": "capability", "role": "artillery", "period": 2027, "minimum": NEED}],
+        **({"uncertainty": uncertainty} if uncertainty else {}),
     )
 
 
@@ -110,7 +112,9 @@ def test_shared_first_period_decision_by_hand(
     # plan/ is the scenario as given (pledge holds) with the 2026 order fixed
     d = plan.tables["deliveries"]
     assert d.loc[d["source"] == "buy-now", "quantity"].sum() == pytest.approx(bought_now)
-    assert plan.extra_files["robust/first_stage.csv"] is rr.decisions
+    written = plan.extra_files["robust/first_stage.csv"]
+    assert isinstance(written, pd.DataFrame)
+    assert written["value"].tolist() == pytest.approx(rr.decisions["value"].tolist(), abs=1e-6)
     outcomes = plan.extra_files["robust/outcomes.csv"]
     cost_2027 = outcomes.set_index(["future", "period"])["cost"]
     assert cost_2027[(0, 2027)] == pytest.approx(LATE_PRICE * (NEED - bought_now))
@@ -324,9 +328,17 @@ def test_shared_retirement_that_does_not_fit_the_scenario_as_given() -> None:
 
     calm = fleet([])
     base = fleet([{"class": "towed-artillery", "intensity": "high", "rate": 0.9}])
-    plan, rr = robust_plan(base, [(0.5, calm), (0.5, calm)], time_limit=60, gap=0.0)
+    loose = RobustSettings(hold_as_given=False)
+    plan, rr = robust_plan(base, [(0.5, calm), (0.5, calm)], loose, time_limit=60, gap=0.0)
     shared = rr.decisions.set_index("decision")["value"]
     assert shared["stock-retire[m777,2026]"] == pytest.approx(6.0)
     assert plan.has_plan
     assert "do not fit the scenario as given" in plan.message
     assert plan.tables["stock"]["quantity"].tolist() == pytest.approx([1.0])
+    # By default the scenario as given is a member of the program too (weight 1e-9): the
+    # shared retirement must fit its 1 survivor, and plan/ fixes every shared decision.
+    plan, rr = robust_plan(base, [(0.5, calm), (0.5, calm)], time_limit=60, gap=0.0)
+    shared = rr.decisions.set_index("decision")["value"]
+    assert shared["stock-retire[m777,2026]"] <= 1.0 + 1e-6
+    assert "do not fit" not in plan.message
+    assert rr.names == ["future0", "future1"]  # the member as given is not listed

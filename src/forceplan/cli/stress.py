@@ -52,6 +52,16 @@ def stress(
         console.print(f"  - {line}", markup=False, soft_wrap=True)
     for line in sensitivity_lines(stress_tables):
         console.print(line, markup=False, soft_wrap=True)
+    tradeoff = result.summary.get("tradeoff")
+    if tradeoff:
+        console.print(
+            f"this robust plan (B) against the deterministic plan in {tradeoff['a']}/ (A), "
+            "on the same futures (stress/tradeoff.csv):",
+            markup=False,
+            soft_wrap=True,
+        )
+        for line in tradeoff["lines"]:
+            console.print(f"  - {line}", markup=False, soft_wrap=True)
     console.print(f"stress test written to {dest}", markup=False, soft_wrap=True)
     if no_report:
         console.print(f"run `forceplan report {rundir}` to show it in report.html", markup=False)

@@ -230,11 +230,15 @@ def _summary(plan: Plan, scenario_dir: Path) -> dict[str, Any]:
 
 def _write_extra_files(plan: Plan, tmp: Path) -> None:
     """The plan's further files (``plan.extra_files``), inside the temporary run folder."""
+    from forceplan.results.plan import Plan
+
     for relative, content in getattr(plan, "extra_files", {}).items():
         path = tmp / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, pd.DataFrame):
             content.to_csv(path, index=False, lineterminator="\n")
+        elif isinstance(content, Plan):
+            write_run_folder(content, path)
         else:
             path.write_text(content, encoding="utf-8")
 

@@ -45,7 +45,8 @@ class Plan:
         The solved linopy model (for ``model.lp`` and explanations), if kept.
     extra_files
         Further files of the run folder, written atomically with the rest: path relative
-        to the run folder -> a table (written as CSV) or text (e.g. ``robust/``).
+        to the run folder -> a table (written as CSV), text (e.g. ``robust/``) or a plan
+        (written as a run folder of its own there, e.g. ``robust/deterministic``).
     summary_extra
         Further top-level entries of ``summary.json`` (e.g. ``robust``).
 
@@ -67,7 +68,7 @@ class Plan:
     options: dict[str, object] = field(default_factory=dict)
     message: str = ""
     model: linopy.Model | None = None
-    extra_files: dict[str, pd.DataFrame | str] = field(default_factory=dict)
+    extra_files: dict[str, pd.DataFrame | str | Plan] = field(default_factory=dict)
     summary_extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -13,7 +13,10 @@ Files (CSV with a header row, ``period`` the period label; README "Robust plans"
   decisions (stochastic);
 * ``robust/derated_sources.csv``: per source, given and derated quantity and timing
   (derated);
-* ``robust/summary.md``: the method, why, and the outcome in a few lines.
+* ``robust/summary.md``: the method, why, and the outcome in a few lines;
+* ``robust/deterministic/``: the deterministic plan of the scenario as given, a run
+  folder of its own (no report); ``forceplan stress`` of the robust run stresses it on
+  the same futures and writes the trade-off (``stress/tradeoff.csv``).
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 ROBUST_DIR = "robust"
 """The folder of the per-future outcomes in a run folder."""
+BASELINE_DIR = f"{ROBUST_DIR}/deterministic"
+"""The deterministic plan of the scenario as given, a run folder inside the robust run."""
 
 
 def _per_period(frame: pd.DataFrame, column: str, periods: list[Any]) -> np.ndarray:
@@ -146,18 +151,22 @@ def attach(plan: Plan, rr: RobustResult, settings: RobustSettings) -> Plan:
     """Give *plan* the robust/ files, the summary entry ``robust`` and the method in its message."""
     if not plan.has_plan:
         return plan
-    files: dict[str, pd.DataFrame | str] = {}
+    files: dict[str, pd.DataFrame | str | Plan] = {}
     frames: dict[str, pd.DataFrame] = {}
     if rr.method == "stochastic" and rr.future_tables:
         frames = future_tables(rr, plan)
         for name, frame in frames.items():
             files[f"{ROBUST_DIR}/{name}.csv"] = frame
-        files[f"{ROBUST_DIR}/first_stage.csv"] = rr.decisions
+        first = rr.decisions.copy()
+        first["value"] = first["value"].round(6).where(first["value"].abs() >= 1e-6, 0.0)
+        files[f"{ROBUST_DIR}/first_stage.csv"] = first
         if rr.status == "time_limit" and plan.status == "optimal":
             plan.status = "time_limit"
     if rr.method == "derated":
         files[f"{ROBUST_DIR}/derated_sources.csv"] = rr.derated
     files[f"{ROBUST_DIR}/summary.md"] = _summary_text(plan, rr, settings, frames)
+    if rr.baseline is not None:
+        files[BASELINE_DIR] = rr.baseline
     plan.extra_files.update(files)
     plan.summary_extra["robust"] = {
         "method": rr.method,
@@ -173,6 +182,14 @@ def attach(plan: Plan, rr: RobustResult, settings: RobustSettings) -> Plan:
         "expected": rr.expected,
         "size": rr.size,
         "seconds": rr.seconds,
+        "baseline": None
+        if rr.baseline is None
+        else {
+            "folder": BASELINE_DIR,
+            "status": rr.baseline.status,
+            "objective": dict(rr.baseline.objective),
+            "cost": cost_totals(rr.baseline.tables),
+        },
     }
     note = f"robust plan ({rr.method}, {len(rr.probabilities)} futures)"
     plan.message = f"{note}: {plan.message}" if plan.message else note

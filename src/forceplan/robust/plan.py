@@ -57,6 +57,14 @@ beyond it the plan falls back to derated supply."""
 DEFAULT_CONFIDENCE = 0.8
 """Default confidence *P* of the derated fallback."""
 
+AS_GIVEN_WEIGHT = 1e-9
+"""Weight of the scenario as given among the futures of the stochastic program (before
+normalising): enough to make the shared decisions hold in it, too little to move the
+expected objective (its outcome is not part of ``robust/``)."""
+
+DUST = 1e-9
+"""Shared decision values below this are taken as 0."""
+
 FIXED = "robust-fixed_first_stage"
 """Name of the rows that fix the shared decisions when the scenario as given is re-planned."""
 
@@ -75,12 +83,26 @@ class RobustSettings:
         The size rule's limit on K x columns of one future (default :data:`MAX_COLUMNS`).
     method
         ``auto`` (the size rule), ``stochastic`` or ``derated``.
+    baseline
+        Also plan the scenario as given, deterministically, and keep it as
+        ``robust/deterministic/`` (a run folder of its own): ``forceplan stress`` of the
+        robust run then stresses both plans on the same futures and says what the robust
+        plan buys and what it costs (default yes).
+    hold_as_given
+        Add the scenario as given to the stochastic program as one more future of weight
+        :data:`AS_GIVEN_WEIGHT`, so that the shared decisions hold in it and ``plan/`` (the
+        scenario as given, planned with them fixed) always exists (default yes). Without
+        it a shared order that the futures can take only in part (a partial pledge
+        delivers a share of it) can break a red-line donor minimum of the scenario as
+        given, where the whole order is delivered.
     """
 
     first_stage_periods: int = 1
     confidence: float = DEFAULT_CONFIDENCE
     max_columns: int = MAX_COLUMNS
     method: str = "auto"
+    baseline: bool = True
+    hold_as_given: bool = True
 
 
 @dataclass
@@ -106,7 +128,10 @@ class RobustResult:
     expected
         Expected objective parts over the futures (stochastic only).
     seconds
-        Wall seconds of the build and solve of the stochastic program.
+        Wall seconds of the build and solve of the stochastic program (and ``baseline``,
+        of the deterministic plan).
+    baseline
+        The deterministic plan of the scenario as given (``None`` without one).
     """
 
     method: str
@@ -124,6 +149,7 @@ class RobustResult:
     expected: dict[str, float] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     size: dict[str, int] = field(default_factory=dict)
+    baseline: Plan | None = None
 
 
 def choose_method(
@@ -192,8 +218,12 @@ def shared_decisions(sm: StochasticModel, values: np.ndarray) -> pd.DataFrame:
     if not len(out):
         return out.assign(value=pd.Series(dtype=float))
     labels = np.asarray(sm.model.variables[SHARED].labels.values)
-    out["value"] = np.round(values[labels], 6)
-    out.loc[out["value"].abs() < 1e-6, "value"] = 0.0
+    # Full precision: these values are fixed in the re-plan of the scenario as given, where
+    # rows the stochastic solve left exactly tight (a donor stock at its cap) would be broken
+    # by rounding (measured: 6 decimals made the notional re-plan infeasible). Only solver
+    # dust is cleared; robust/first_stage.csv is written rounded.
+    out["value"] = values[labels].astype(float)
+    out.loc[out["value"].abs() < DUST, "value"] = 0.0
     return out
 
 
@@ -314,6 +344,13 @@ def robust_plan(
         "solver": solver,
     }
     rr = RobustResult(method=method, reason=reason, probabilities=p, names=labels, size=sizes)
+    if settings.baseline:
+        t_base = time.perf_counter()
+        with Phase("solve:deterministic", progress):
+            baseline = plan_scenario(base, progress=progress, **options)
+        rr.seconds["baseline"] = time.perf_counter() - t_base
+        baseline.model = None  # only its tables are kept (robust/deterministic/)
+        rr.baseline = baseline if baseline.has_plan else None
     if method == "derated":
         table = derated_sources(base, futures, settings.confidence)
         rr.derated = table
@@ -323,7 +360,10 @@ def robust_plan(
         return attach(result, rr, settings), rr
     t0 = time.perf_counter()
     with Phase("build:robust", progress):
-        sm = build_stochastic(futures, settings.first_stage_periods, reference=base)
+        members = list(futures)
+        if settings.hold_as_given:
+            members.append((AS_GIVEN_WEIGHT, base))
+        sm = build_stochastic(members, settings.first_stage_periods, reference=base)
     rr.seconds["build"] = time.perf_counter() - t0
     rr.size["columns"] = int(sm.model.nvars)
     rr.size["rows"] = int(sm.model.ncons)

@@ -7,6 +7,17 @@ says, per measure, A, B and B - A:
 
 * ``breach probability``: the share of samples in which some capability floor is
   breached in some period, with its standard error :math:`\\sqrt{p(1-p)/N}`;
+* ``breach probability, by more than 5%``: the same for a miss of more than 5% of the
+  floor (a floor held exactly by plan is breached by any small loss; a deep miss is
+  what a planner briefs);
+* ``munition runs dry probability`` and ``floor periods breached, mean``;
+* ``floor shortfall, mean``: how much is missed, each floor's gap as a share of the
+  floor summed over roles and periods (the model's normalised capability shortfall),
+  averaged over the samples;
+* ``worst floor ratio, 5th percentile``: the lowest capability as a share of its floor
+  over roles and periods, in the worst 5% of samples;
+* ``breach probability: ROLE`` and ``breach probability by more than 5%: ROLE`` per
+  role with a floor;
 * ``cost, mean`` / ``cost, 95th percentile``: spend over the horizon across the samples;
 * ``planned cost``: the plan's own total cost (``summary.json``).
 
@@ -23,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from forceplan.exceptions import ForceplanError
+from forceplan.uncertainty.summary import DEEP
 
 STRESS_DIR = "stress"
 SAMPLES_FILE = "samples.parquet"
@@ -55,7 +67,11 @@ def stress_samples(run_dir: Path | str) -> pd.DataFrame:
             f"{path} is missing. Fix: run `forceplan stress {run_dir}` first (the same "
             "--samples and --seed for both runs)."
         )
-    frame = pd.read_parquet(path)
+    return sample_frame(pd.read_parquet(path), str(path))
+
+
+def sample_frame(frame: pd.DataFrame, path: str = "samples") -> pd.DataFrame:
+    """:func:`stress_samples` of a ``samples.parquet`` frame already read (*path* for errors)."""
     breach = next((c for c in BREACH_COLUMNS if c in frame.columns), None)
     if breach is None:
         breached = [c for c in frame.columns if str(c).startswith("breach")]
@@ -70,16 +86,33 @@ def stress_samples(run_dir: Path | str) -> pd.DataFrame:
         breach_values = frame[breach].fillna(0).astype(float).to_numpy() > 0
     cost = next((c for c in COST_COLUMNS if c in frame.columns), None)
     sample = frame["sample"].to_numpy() if "sample" in frame.columns else np.arange(len(frame))
-    return pd.DataFrame(
-        {
-            "sample": sample,
-            "breach": breach_values,
-            "cost": frame[cost].to_numpy(dtype=float) if cost else np.full(len(frame), np.nan),
-        }
-    )
+    out: dict[str, Any] = {
+        "sample": sample,
+        "breach": breach_values,
+        "cost": frame[cost].to_numpy(dtype=float) if cost else np.full(len(frame), np.nan),
+    }
+    if "floor_ratio_min" in frame.columns:
+        ratio = frame["floor_ratio_min"].to_numpy(dtype=float)
+        out["floor_ratio_min"] = ratio
+        out["deep"] = np.nan_to_num(ratio, nan=np.inf) < 1 - DEEP
+    if "dry" in frame.columns:
+        out["dry"] = frame["dry"].fillna(0).astype(float).to_numpy() > 0
+    if "breach_periods" in frame.columns:
+        out["breach_periods"] = frame["breach_periods"].to_numpy(dtype=float)
+    if "floor_gap" in frame.columns:
+        out["floor_gap"] = frame["floor_gap"].to_numpy(dtype=float)
+    for col in frame.columns:
+        name = str(col)
+        if name.startswith("breach:"):
+            out[name] = frame[col].fillna(0).astype(float).to_numpy() > 0
+        elif name.startswith("floor_ratio_min:"):
+            role_ratio = frame[col].to_numpy(dtype=float)
+            out["deep:" + name.split(":", 1)[1]] = np.nan_to_num(role_ratio, nan=np.inf) < 1 - DEEP
+    return pd.DataFrame(out)
 
 
-def _planned_cost(run_dir: Path) -> float:
+def planned_cost(run_dir: Path) -> float:
+    """The run's own total cost (``summary.json``; NaN when it cannot be read)."""
     try:
         summary = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
         return float(summary.get("cost", {}).get("total", np.nan))
@@ -106,34 +139,94 @@ def tradeoff_table(
     -0.25
     """
 
+    def share(frame: pd.DataFrame, col: str) -> float:
+        return float(frame[col].mean()) if col in frame and len(frame) else float("nan")
+
     def stats(frame: pd.DataFrame) -> dict[str, float]:
         n = len(frame)
-        p = float(frame["breach"].mean()) if n else float("nan")
+        p = share(frame, "breach")
         cost = frame["cost"].to_numpy(dtype=float)
         finite = cost[np.isfinite(cost)]
-        return {
+        out = {
             "samples": float(n),
             "breach probability": p,
             "breach probability, standard error": float(np.sqrt(p * (1 - p) / n)) if n else np.nan,
-            "cost, mean": float(finite.mean()) if len(finite) else np.nan,
-            "cost, 95th percentile": float(np.percentile(finite, 95)) if len(finite) else np.nan,
+            "breach probability, by more than 5%": share(frame, "deep"),
+            "munition runs dry probability": share(frame, "dry"),
+            "floor periods breached, mean": share(frame, "breach_periods"),
+            "floor shortfall, mean": share(frame, "floor_gap"),
+            "worst floor ratio, 5th percentile": float(
+                np.nanpercentile(frame["floor_ratio_min"].to_numpy(dtype=float), 5)
+            )
+            if "floor_ratio_min" in frame and np.isfinite(frame["floor_ratio_min"]).any()
+            else np.nan,
         }
+        for role in roles:
+            out[f"breach probability: {role}"] = share(frame, f"breach:{role}")
+            out[f"breach probability by more than 5%: {role}"] = share(frame, f"deep:{role}")
+        out["cost, mean"] = float(finite.mean()) if len(finite) else np.nan
+        out["cost, 95th percentile"] = float(np.percentile(finite, 95)) if len(finite) else np.nan
+        return out
 
+    roles = sorted(
+        {str(c).split(":", 1)[1] for f in (a, b) for c in f.columns if str(c).startswith("breach:")}
+    )
     sa, sb = stats(a), stats(b)
     sa["planned cost"], sb["planned cost"] = planned
-    units = {
-        "samples": "samples",
-        "breach probability": "share of samples",
-        "breach probability, standard error": "share of samples",
-        "cost, mean": "currency",
-        "cost, 95th percentile": "currency",
-        "planned cost": "currency",
-    }
+    share_unit = "share of samples"
+    units = {m: share_unit for m in sa}
+    units.update(
+        {
+            "samples": "samples",
+            "floor periods breached, mean": "periods",
+            "floor shortfall, mean": "floor-periods",
+            "worst floor ratio, 5th percentile": "share of floor",
+            "cost, mean": "currency",
+            "cost, 95th percentile": "currency",
+            "planned cost": "currency",
+        }
+    )
     rows = [
-        {"measure": m, "a": sa[m], "b": sb[m], "difference": sb[m] - sa[m], "unit": units[m]}
-        for m in units
+        {
+            "measure": m,
+            "a": sa[m],
+            "b": sb[m],
+            "difference": sb[m] - sa[m],
+            "difference, standard error": _paired_error(a, b, m),
+            "unit": units[m],
+        }
+        for m in sa
     ]
     return pd.DataFrame(rows)
+
+
+MEASURE_COLUMNS = {
+    "breach probability": "breach",
+    "breach probability, by more than 5%": "deep",
+    "munition runs dry probability": "dry",
+    "floor periods breached, mean": "breach_periods",
+    "floor shortfall, mean": "floor_gap",
+    "cost, mean": "cost",
+}
+"""The per-sample column behind each mean measure (per-role ones are derived)."""
+
+
+def _paired_error(a: pd.DataFrame, b: pd.DataFrame, measure: str) -> float:
+    """The standard error of B - A for a mean measure on the same samples (paired).
+
+    The same futures stress both plans, so the difference is the mean of per-sample
+    differences: its error is their standard deviation over sqrt(N), far smaller than
+    two independent errors when the plans fail in the same futures."""
+    col = MEASURE_COLUMNS.get(measure)
+    if col is None and measure.startswith("breach probability by more than 5%: "):
+        col = "deep:" + measure.split(": ", 1)[1]
+    elif col is None and measure.startswith("breach probability: "):
+        col = "breach:" + measure.split(": ", 1)[1]
+    if col is None or col not in a or col not in b or len(a) != len(b) or len(a) < 2:
+        return float("nan")
+    d = b[col].to_numpy(dtype=float) - a[col].to_numpy(dtype=float)
+    d = d[np.isfinite(d)]
+    return float(d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 else float("nan")
 
 
 def tradeoff(run_a: Path | str, run_b: Path | str) -> pd.DataFrame:
@@ -152,7 +245,7 @@ def tradeoff(run_a: Path | str, run_b: Path | str) -> pd.DataFrame:
             "Fix: run `forceplan stress` on both with the same --samples and --seed."
         )
     _check_same_seed(ra, rb)
-    return tradeoff_table(a, b, (_planned_cost(ra), _planned_cost(rb)))
+    return tradeoff_table(a, b, (planned_cost(ra), planned_cost(rb)))
 
 
 def _stress_seed(run_dir: Path) -> Any:
@@ -175,28 +268,93 @@ def _check_same_seed(ra: Path, rb: Path) -> None:
         )
 
 
+SIGNIFICANT = 2.0
+"""A per-role difference is said in words when it exceeds this many paired standard errors."""
+ROLES_SAID = 5
+"""At most this many per-role differences are said in words (largest first)."""
+NEARLY_ALL = 0.95
+"""Both plans breach in at least this share of samples: the line says the measure cannot
+tell them apart."""
+
+
 def tradeoff_lines(table: pd.DataFrame, currency: str = "") -> list[str]:
-    """The trade-off in words (A first, then B)."""
+    """The trade-off in words (A first, then B), in the order a planner briefs it.
+
+    How much capability is missed (where the samples have it), then the roles whose
+    breach probability differs by more than :data:`SIGNIFICANT` paired standard errors,
+    then the breach probability at all, by more than 5% and munitions running dry, then
+    the cost. When both plans breach some floor in nearly every future the line says so:
+    a floor the plan holds exactly breaks at any adverse draw, so only the measures of
+    where and by how much tell the plans apart."""
     v: dict[str, tuple[float, float]] = {
         str(m): (float(a), float(b))
         for m, a, b in zip(table["measure"], table["a"], table["b"], strict=True)
     }
-    pa, pb = v["breach probability"]
+    err: dict[str, float] = (
+        dict(zip(table["measure"].astype(str), table["difference, standard error"], strict=True))
+        if "difference, standard error" in table
+        else {}
+    )
+
+    def points(measure: str, what: str) -> str:
+        pa, pb = v[measure]
+        e = float(err.get(measure, np.nan))
+        plus = f" (± {100 * e:.1f})" if np.isfinite(e) else ""
+        return (
+            f"{what}: {100 * pa:.1f}% (A) against {100 * pb:.1f}% (B), "
+            f"{100 * (pb - pa):+.1f} points{plus}"
+        )
+
     ca, cb = v["cost, mean"]
     qa, qb = v["planned cost"]
     n = int(v["samples"][0])
-    lines = [
+    pa, pb = v["breach probability"]
+    lines = []
+    if "floor shortfall, mean" in v and all(np.isfinite(v["floor shortfall, mean"])):
+        ga, gb = v["floor shortfall, mean"]
+        e = float(err.get("floor shortfall, mean", np.nan))
+        plus = f" (± {e:.2g})" if np.isfinite(e) else ""
+        rel = f", {100 * (gb - ga) / ga:+.0f}%" if ga > 0 else ""
+        lines.append(
+            f"capability missed on the same {n} samples (each floor's gap as a share of it, "
+            f"summed over roles and periods), on average: {ga:.3g} (A) against {gb:.3g} (B), "
+            f"{gb - ga:+.3g}{plus}{rel}"
+        )
+    prefix = "breach probability: "
+    moved = []
+    for measure, (a, b) in v.items():
+        e = float(err.get(measure, np.nan))
+        if measure.startswith(prefix) and np.isfinite(e) and abs(b - a) > SIGNIFICANT * e > 0:
+            moved.append((abs(b - a), measure))
+    for _, measure in sorted(moved, reverse=True)[:ROLES_SAID]:
+        lines.append(points(measure, f"{measure[len(prefix) :]} floor breached"))
+    nearly_all = min(pa, pb) >= NEARLY_ALL
+    lines.append(
         f"breach probability on the same {n} samples: {100 * pa:.1f}% (A) against "
-        f"{100 * pb:.1f}% (B), {100 * (pb - pa):+.1f} points",
-    ]
+        f"{100 * pb:.1f}% (B), {100 * (pb - pa):+.1f} points"
+        + (
+            " (both breach some floor in some period in nearly every future: a floor held "
+            "exactly by plan breaks at any adverse draw, so the lines above tell the plans "
+            "apart)"
+            if nearly_all
+            else ""
+        )
+    )
+    for measure, what in (
+        ("breach probability, by more than 5%", "some floor missed by more than 5% of it"),
+        ("munition runs dry probability", "some munition runs dry"),
+    ):
+        if measure in v and all(np.isfinite(v[measure])):
+            lines.append(points(measure, what))
     if np.isfinite(ca) and np.isfinite(cb):
         lines.append(
             f"mean spend under stress ({currency}): {ca:,.1f} (A) against {cb:,.1f} (B), "
             f"{cb - ca:+,.1f}"
         )
     if np.isfinite(qa) and np.isfinite(qb):
+        rel = f" ({100 * (qb - qa) / qa:+.1f}%)" if qa > 0 else ""
         lines.append(
-            f"planned cost ({currency}): {qa:,.1f} (A) against {qb:,.1f} (B), {qb - qa:+,.1f}"
+            f"planned cost ({currency}): {qa:,.1f} (A) against {qb:,.1f} (B), {qb - qa:+,.1f}{rel}"
         )
     return lines
 
@@ -218,33 +376,43 @@ def run_tradeoff(path_a: Path | None, path_b: Path | None) -> pd.DataFrame | Non
         return None
 
 
-def tradeoff_html(table: pd.DataFrame | None, currency: str = "") -> str:
-    """The trade-off as an HTML section (empty without a table)."""
+def tradeoff_html(table: pd.DataFrame | None, currency: str = "", which: str = "A -> B") -> str:
+    """The trade-off as an HTML section (empty without a table); *which* names A and B."""
     from html import escape
 
     if table is None or not len(table):
         return ""
     items = "".join(f"<li>{escape(line)}</li>" for line in tradeoff_lines(table, currency))
+    errors = (
+        table["difference, standard error"].astype(float)
+        if "difference, standard error" in table
+        else pd.Series(np.nan, index=table.index)
+    )
     body = "".join(
         "<tr><td>{}</td><td class='num'>{}</td><td class='num'>{}</td>"
-        "<td class='num'>{}</td><td>{}</td></tr>".format(
+        "<td class='num'>{}</td><td class='num'>{}</td><td>{}</td></tr>".format(
             escape(str(measure)),
             *(escape(f"{float(x):,.4g}") for x in (a, b, d)),
+            escape(f"{float(e):,.2g}") if np.isfinite(e) else "",
             escape(str(unit)),
         )
-        for measure, a, b, d, unit in zip(
+        for measure, a, b, d, e, unit in zip(
             table["measure"],
             table["a"].astype(float),
             table["b"].astype(float),
             table["difference"].astype(float),
+            errors,
             table["unit"],
             strict=True,
         )
     )
     return (
-        '<section id="tradeoff"><h2>Breach probability and cost under stress (A -> B)</h2>'
-        "<p>Both plans stress-tested on the same samples.</p>"
+        '<section id="tradeoff"><h2>Breach probability and cost under stress '
+        f"({escape(which)})</h2>"
+        "<p>Both plans stress-tested on the same samples; ± is the standard error of B - A "
+        "over those samples.</p>"
         f'<ul class="words">{items}</ul><table><thead><tr><th>measure</th><th>A</th>'
-        f"<th>B</th><th>B - A</th><th>unit</th></tr></thead><tbody>{body}</tbody></table>"
+        "<th>B</th><th>B - A</th><th>± (paired)</th><th>unit</th></tr></thead>"
+        f"<tbody>{body}</tbody></table>"
         "</section>"
     )

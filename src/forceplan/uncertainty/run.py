@@ -11,11 +11,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from forceplan.domain.scenario import Scenario
 from forceplan.io.atomic import atomic_dir
 from forceplan.io.run_folder import read_run_folder
 from forceplan.uncertainty.discovery import failure_boxes, sensitivity
 from forceplan.uncertainty.draw import Draws, draw
-from forceplan.uncertainty.effects import effects
+from forceplan.uncertainty.effects import Effects, effects
 from forceplan.uncertainty.stress import Inputs, Outcomes, prepare, simulate
 from forceplan.uncertainty.summary import (
     ammunition_table,
@@ -38,7 +39,11 @@ STRESS_FILES = (
     "samples.parquet",
     "summary.json",
 )
-"""Files of ``RUNDIR/stress/`` (a contract: names and leading columns stay)."""
+"""Files of ``RUNDIR/stress/`` (a contract: names and leading columns stay). A robust run
+(with ``robust/deterministic/``) also gets ``tradeoff.csv``: its plan (B) against the
+deterministic one (A) on the same futures."""
+BASELINE = "robust/deterministic"
+"""The deterministic baseline of a robust run (``forceplan.robust.outputs.BASELINE_DIR``)."""
 
 
 @dataclass
@@ -70,7 +75,8 @@ def stress_test(rundir: Path | str, samples: int = 1000, seed: int = 0) -> Stres
     draws = draw(scenario, n=samples, seed=seed)
     timings["prepare"] = time.perf_counter() - t0
     t1 = time.perf_counter()
-    outcomes = simulate(inputs, effects(scenario, draws))
+    fx = effects(scenario, draws)
+    outcomes = simulate(inputs, fx)
     timings["simulate"] = time.perf_counter() - t1
     t2 = time.perf_counter()
     per_sample = sample_outcomes(inputs, outcomes)
@@ -88,6 +94,11 @@ def stress_test(rundir: Path | str, samples: int = 1000, seed: int = 0) -> Stres
     tables["failures"] = failure_boxes(draws.factors, per_sample, draws.meta, names=names)
     tables["sensitivity"] = sensitivity(draws.factors, per_sample, draws.meta, seed=seed)
     timings["discover"] = time.perf_counter() - t3
+    baseline = Path(rundir) / BASELINE
+    if (baseline / "summary.json").is_file():
+        t4 = time.perf_counter()
+        tables["tradeoff"] = _tradeoff(Path(rundir), baseline, scenario, fx, draws, tables)
+        timings["tradeoff"] = time.perf_counter() - t4
     cap = tables["capability"]
     worst = cap.iloc[int(np.argmax(cap["p_below_floor"].to_numpy()))] if len(cap) else None
     summary: dict[str, Any] = {
@@ -108,7 +119,38 @@ def stress_test(rundir: Path | str, samples: int = 1000, seed: int = 0) -> Stres
         },
         "timings": {k: round(v, 4) for k, v in timings.items()},
     }
+    if "tradeoff" in tables:
+        from forceplan.robust.tradeoff import tradeoff_lines
+
+        summary["tradeoff"] = {
+            "a": BASELINE,
+            "b": "this plan",
+            "lines": tradeoff_lines(tables["tradeoff"], str(scenario.header.currency)),
+        }
     return StressResult(inputs, draws, outcomes, tables, summary)
+
+
+def _tradeoff(
+    rundir: Path,
+    baseline: Path,
+    scenario: Scenario,
+    fx: Effects,
+    draws: Draws,
+    tables: dict[str, pd.DataFrame],
+) -> pd.DataFrame:
+    """The trade-off of the run (B) against its deterministic baseline (A), same futures.
+
+    A robust run keeps the deterministic plan of its scenario as ``robust/deterministic/``;
+    that plan is simulated on exactly the futures (and so the same draws) of the run's own
+    stress test."""
+    from forceplan.robust.tradeoff import planned_cost, sample_frame, tradeoff_table
+
+    base = read_run_folder(baseline)
+    base_inputs = prepare(scenario, base.tables)
+    base_out = simulate(base_inputs, fx)
+    a = sample_frame(samples_table(draws, sample_outcomes(base_inputs, base_out)))
+    b = sample_frame(tables["samples"])
+    return tradeoff_table(a, b, (planned_cost(baseline), planned_cost(rundir)))
 
 
 def _deep_any(inputs: Inputs, outcomes: Outcomes) -> float:
@@ -126,6 +168,8 @@ def write_stress(rundir: Path | str, result: StressResult) -> Path:
     with atomic_dir(dest, overwrite=True) as tmp:
         for name in ("capability", "ammunition", "periods", "failures", "sensitivity", "factors"):
             result.tables[name].to_csv(tmp / f"{name}.csv", index=False)
+        if "tradeoff" in result.tables:
+            result.tables["tradeoff"].to_csv(tmp / "tradeoff.csv", index=False)
         result.tables["samples"].to_parquet(tmp / "samples.parquet", index=False)
         (tmp / "summary.json").write_text(
             json.dumps(result.summary, indent=2), encoding="utf-8", newline="\n"

@@ -92,6 +92,9 @@ def sample_outcomes(inp: Inputs, out: Outcomes) -> pd.DataFrame:
         cols[f"breach:{role}"] = out.breach[:, :, r].any(axis=1)
         cols[f"floor_ratio_min:{role}"] = np.nanmin(ratio[:, :, r], axis=1)
     has_floor = bool(np.isfinite(ratio).any())
+    # the floors missed, each as a share of its floor, summed over roles and periods (the
+    # model's normalised capability shortfall): how much is missed, not only whether
+    cols["floor_gap"] = np.nansum(np.clip(1 - ratio, 0, None), axis=(1, 2))
     cols["floor_ratio_min"] = (
         np.nanmin(ratio.reshape(n, -1), axis=1) if has_floor else np.full(n, np.nan)
     )
