@@ -5,9 +5,12 @@ futures once, then simulates the plan's decisions
 
 - vectorised over samples (``forceplan.uncertainty.stress.simulate``: arrays shaped
   (sample, period, item), a loop over periods only), and
-- one sample at a time (``simulate_each``: a plain Python loop over the samples,
-  each simulated alone), on the same ``--loop-samples`` futures; the two results are
-  checked equal;
+- one sample at a time, two ways, on the same ``--loop-samples`` futures:
+  ``simulate_each`` (a Python loop over the samples, each simulated alone by the same
+  numpy code, vectorised over items), and the straightforward loop of
+  ``tests/uncertainty/scalar_stress.py`` (samples, periods and items, one at a time, in
+  plain Python floats; an independent implementation of the rules); all three results
+  are checked equal;
 
 and times the whole ``stress_test`` (read, draw, simulate, summarise, PRIM, SALib)
 of ``--samples`` futures. Prints CPU seconds, per-sample costs and their ratios.
@@ -15,7 +18,9 @@ of ``--samples`` futures. Prints CPU seconds, per-sample costs and their ratios.
 Usage::
 
     .venv/bin/python benchmarks/bench_stress.py [--run RUNDIR] [--samples 10000]
-        [--loop-samples 500]
+        [--loop-samples 500] [--scalar-samples 100]
+
+Run from the repository root (the straightforward loop lives in ``tests/``).
 
 Figures are CPU-bound and noisy on a shared machine: compare the ratios.
 """
@@ -28,6 +33,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from tests.uncertainty.scalar_stress import simulate_scalar
 
 import forceplan
 from forceplan.io.run_folder import read_run_folder
@@ -56,6 +62,7 @@ def main() -> None:
     p.add_argument("--run", type=Path, help="a run folder (default: plan the notional one)")
     p.add_argument("--samples", type=int, default=10_000)
     p.add_argument("--loop-samples", type=int, default=500)
+    p.add_argument("--scalar-samples", type=int, default=100)
     p.add_argument("--seed", type=int, default=1)
     args = p.parse_args()
     run = args.run
@@ -76,9 +83,15 @@ def main() -> None:
     fx_k = effects(scenario, draw(scenario, n=k, seed=args.seed))
     loop, t_loop = best_of(1, simulate_each, inputs, fx_k)
     vec_k, t_vec_k = best_of(3, simulate, inputs, fx_k)
+    ks = min(k, args.scalar_samples)
+    fx_s = effects(scenario, draw(scenario, n=ks, seed=args.seed))
+    scalar, t_scalar = best_of(1, simulate_scalar, inputs, fx_s)
+    vec_s = simulate(inputs, fx_s)
     for name in ("capability", "stock", "closing", "spend"):
         np.testing.assert_allclose(getattr(loop, name), getattr(vec_k, name), equal_nan=True)
+        np.testing.assert_allclose(scalar[name], getattr(vec_s, name), atol=1e-9, equal_nan=True)
     assert np.array_equal(loop.breach, vec_k.breach)
+    assert np.array_equal(scalar["breach"], vec_s.breach)
 
     n = args.samples
     t = time.perf_counter()
@@ -90,11 +103,24 @@ def main() -> None:
     print()
     print(f"| measure | {k:,} samples | {n:,} samples |")
     print("|---|---|---|")
-    print(f"| per-sample loop (CPU s) | {t_loop:.3f} | ({t_loop / k * n:.1f} extrapolated) |")
-    print(f"| vectorised simulate (CPU s) | {t_vec_k:.4f} | {t_vec_n:.3f} |")
-    print(f"| ratio loop / vectorised, same samples | {t_loop / t_vec_k:.0f}x | |")
+    per_vec = t_vec_n / n
     print(
-        f"| ratio per sample, loop vs vectorised at {n:,} | | {(t_loop / k) / (t_vec_n / n):.0f}x |"
+        f"| straightforward loop: samples, periods, items (CPU s, {ks:,} samples) | "
+        f"{t_scalar:.3f} | ({t_scalar / ks * n:.1f} extrapolated) |"
+    )
+    print(
+        "| per-sample loop, each sample by the numpy code (CPU s) | "
+        f"{t_loop:.3f} | ({t_loop / k * n:.1f} extrapolated) |"
+    )
+    print(f"| vectorised simulate (CPU s) | {t_vec_k:.4f} | {t_vec_n:.3f} |")
+    print(
+        f"| ratio per sample, straightforward loop vs vectorised at {n:,} | | "
+        f"{(t_scalar / ks) / per_vec:.0f}x |"
+    )
+    print(f"| ratio per-sample numpy loop / vectorised, same samples | {t_loop / t_vec_k:.0f}x | |")
+    print(
+        f"| ratio per sample, per-sample numpy loop vs vectorised at {n:,} | | "
+        f"{(t_loop / k) / per_vec:.0f}x |"
     )
     print(f"| draw + effects (wall s) | | {t_draw:.3f} |")
     print(f"| whole stress_test: read, simulate, tables, PRIM, SALib (CPU s) | | {t_all:.2f} |")

@@ -11,6 +11,8 @@ says, per measure, A, B and B - A:
   floor (a floor held exactly by plan is breached by any small loss; a deep miss is
   what a planner briefs);
 * ``munition runs dry probability`` and ``floor periods breached, mean``;
+* ``breach probability per period, mean``: the probability that some floor is breached
+  in a period, averaged over the periods (the mean of each sample's ``breach_share``);
 * ``floor shortfall, mean``: how much is missed, each floor's gap as a share of the
   floor summed over roles and periods (the model's normalised capability shortfall),
   averaged over the samples;
@@ -99,6 +101,8 @@ def sample_frame(frame: pd.DataFrame, path: str = "samples") -> pd.DataFrame:
         out["dry"] = frame["dry"].fillna(0).astype(float).to_numpy() > 0
     if "breach_periods" in frame.columns:
         out["breach_periods"] = frame["breach_periods"].to_numpy(dtype=float)
+    if "breach_share" in frame.columns:
+        out["breach_share"] = frame["breach_share"].to_numpy(dtype=float)
     if "floor_gap" in frame.columns:
         out["floor_gap"] = frame["floor_gap"].to_numpy(dtype=float)
     for col in frame.columns:
@@ -154,6 +158,7 @@ def tradeoff_table(
             "breach probability, by more than 5%": share(frame, "deep"),
             "munition runs dry probability": share(frame, "dry"),
             "floor periods breached, mean": share(frame, "breach_periods"),
+            "breach probability per period, mean": share(frame, "breach_share"),
             "floor shortfall, mean": share(frame, "floor_gap"),
             "worst floor ratio, 5th percentile": float(
                 np.nanpercentile(frame["floor_ratio_min"].to_numpy(dtype=float), 5)
@@ -205,6 +210,7 @@ MEASURE_COLUMNS = {
     "breach probability, by more than 5%": "deep",
     "munition runs dry probability": "dry",
     "floor periods breached, mean": "breach_periods",
+    "breach probability per period, mean": "breach_share",
     "floor shortfall, mean": "floor_gap",
     "cost, mean": "cost",
 }
@@ -328,6 +334,9 @@ def tradeoff_lines(table: pd.DataFrame, currency: str = "") -> list[str]:
             moved.append((abs(b - a), measure))
     for _, measure in sorted(moved, reverse=True)[:ROLES_SAID]:
         lines.append(points(measure, f"{measure[len(prefix) :]} floor breached"))
+    per = "breach probability per period, mean"
+    if per in v and all(np.isfinite(v[per])):
+        lines.append(points(per, "some floor breached in a period, averaged over the periods"))
     nearly_all = min(pa, pb) >= NEARLY_ALL
     lines.append(
         f"breach probability on the same {n} samples: {100 * pa:.1f}% (A) against "

@@ -86,6 +86,7 @@ def sample_outcomes(inp: Inputs, out: Outcomes) -> pd.DataFrame:
         ratio = np.where(np.isfinite(floor) & (floor > 0), out.capability / floor, np.nan)
     cols["breach"] = out.breach.any(axis=(1, 2))
     cols["breach_periods"] = out.breach.any(axis=2).sum(axis=1)
+    cols["breach_share"] = out.breach.any(axis=2).mean(axis=1) if out.breach.shape[1] else 0.0
     for r, role in enumerate(inp.roles):
         if not np.isfinite(inp.floor[r]).any():
             continue
