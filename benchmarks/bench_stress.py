@@ -28,12 +28,12 @@ Figures are CPU-bound and noisy on a shared machine: compare the ratios.
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-from tests.uncertainty.scalar_stress import simulate_scalar
 
 import forceplan
 from forceplan.io.run_folder import read_run_folder
@@ -58,6 +58,9 @@ def best_of(repeat: int, fn, *args):  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root
+    from tests.uncertainty.scalar_stress import simulate_scalar
+
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--run", type=Path, help="a run folder (default: plan the notional one)")
     p.add_argument("--samples", type=int, default=10_000)
