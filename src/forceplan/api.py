@@ -41,6 +41,7 @@ def resolve_options(
         mode=chosen_mode,
         stage_hold=h.solver.stage_hold,
         presolve=h.solver.presolve,
+        presolve_rule_off=h.solver.presolve_rule_off,
     )
 
 

@@ -1,11 +1,12 @@
 """A plan re-solved with its own decisions held reproduces its own goals (real HiGHS solves).
 
 Re-plans that hold decisions (robust first stages, rolling re-plans, remedies, verified what-binds)
-rely on this. HiGHS 1.16's MIP presolve broke it on the notional scenario: with the plan's line
+rely on this. HiGHS 1.16's full MIP presolve broke it on the notional scenario: with the plan's line
 expansions fixed at the plan's own values it returned shortfall 0.468 as "optimal" (the plan has
-0.284), with the first year's decisions fixed 0.394. A model whose integers are all fixed is solved
-as an LP; with some integers free, presolve off (the header's ``solver.presolve``, the default)
-keeps it right.
+0.284), with the first year's decisions fixed 0.394-0.411. A model whose integers are all fixed is
+solved as an LP; with some integers free, presolve without its dominated-column and forcing-column
+rules (the header's default ``solver.presolve`` on, ``solver.presolve_rule_off`` 160) and presolve
+off both keep it right: each is tested here.
 """
 
 from __future__ import annotations
@@ -45,9 +46,23 @@ def _decisions(plan: forceplan.Plan) -> pd.DataFrame:
     return pd.DataFrame({"decision": keys, "value": values})
 
 
+PRESOLVE = [("on", 160), ("off", 0)]
+"""The default (presolve on, dominated and forcing columns off) and presolve off."""
+
+
+def _with(s: forceplan.Scenario, presolve: tuple[str, int]) -> forceplan.Scenario:
+    q = s.copy()
+    q.header.solver.presolve, q.header.solver.presolve_rule_off = presolve  # type: ignore[assignment]
+    return q
+
+
 @pytest.mark.slow
-def test_line_expansions_held_at_the_plans_values_give_the_plans_goals(notional_plan: Any) -> None:
+@pytest.mark.parametrize("presolve", PRESOLVE)
+def test_line_expansions_held_at_the_plans_values_give_the_plans_goals(
+    notional_plan: Any, presolve: tuple[str, int]
+) -> None:
     s, p = notional_plan
+    s = _with(s, presolve)
     expand = p.model.variables["line-expand"].solution.fillna(0.0)
 
     def hold(b: ModelBundle) -> None:
@@ -61,9 +76,13 @@ def test_line_expansions_held_at_the_plans_values_give_the_plans_goals(notional_
 
 
 @pytest.mark.slow
-def test_the_first_years_decisions_held_give_the_plans_shortfall(notional_plan: Any) -> None:
+@pytest.mark.parametrize("presolve", PRESOLVE)
+def test_the_first_years_decisions_held_give_the_plans_shortfall(
+    notional_plan: Any, presolve: tuple[str, int]
+) -> None:
     s, p = notional_plan
-    assert s.header.solver.presolve == "off"  # "on" returns 0.394 here as optimal
+    assert (s.header.solver.presolve, s.header.solver.presolve_rule_off) == PRESOLVE[0]
+    s = _with(s, presolve)  # full presolve (rule_off 0) returns 0.411 here as optimal
     q = forceplan.plan(s, prepare=fix_first_stage(_decisions(p), 1))
     assert q.status == "optimal"
     # the plan itself satisfies the held decisions, so nothing worse is optimal
@@ -82,4 +101,5 @@ def test_a_mip_with_every_integer_fixed_is_solved_as_an_lp() -> None:
     assert not backend.is_mip
     integrality = np.asarray(backend.h.getLp().integrality_)
     assert not (integrality == 1).any()
-    assert backend.h.getOptionValue("presolve")[1] == "off"  # the header's default
+    assert backend.h.getOptionValue("presolve")[1] == "on"  # the header's default
+    assert backend.h.getOptionValue("presolve_rule_off")[1] == 160

@@ -131,7 +131,8 @@ def test_options_default_to_the_header_and_arguments_override() -> None:
         "threads": None,
         "mode": "lexicographic",
         "stage_hold": 1e-9,
-        "presolve": "off",
+        "presolve": "on",
+        "presolve_rule_off": 160,
     }
     assert p.solver["name"] == "highs" and p.solver["version"].count(".") == 2
     q = forceplan.plan(s, threads=1, mode="weighted", time_limit=30)

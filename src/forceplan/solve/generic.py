@@ -115,6 +115,7 @@ class LinopyBackend:
         if self.name == "highs":
             kwargs["output_flag"] = False
             kwargs["presolve"] = str(self.options.presolve)
+            kwargs["presolve_rule_off"] = int(self.options.presolve_rule_off)
         try:
             m.solve(solver_name=self.name, io_api=io_api, progress=False, **kwargs)
         except KeyboardInterrupt:

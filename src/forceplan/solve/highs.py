@@ -6,10 +6,12 @@ objective and add one bound row each on the same HiGHS instance, so the model
 is never rebuilt and HiGHS warm-starts each stage (simplex basis for LPs, the
 previous stage's solution as a MIP start).
 
-HiGHS's presolve follows the header's ``solver.presolve``, off by default:
-HiGHS 1.16's MIP presolve returned worse plans as proven optima on these
-models. A MIP whose integer columns are all fixed (a re-plan with the plan's
-decisions held) is solved as the LP it is.
+HiGHS's presolve follows the header's ``solver.presolve`` (on by default) with the
+rules of ``solver.presolve_rule_off`` switched off (dominated and forcing columns by
+default): HiGHS 1.16's full MIP presolve returned worse plans as proven optima on
+these models, and without those two rules it does not (the three cases measured).
+A MIP whose integer columns are all fixed (a re-plan with the plan's decisions held)
+is solved as the LP it is.
 
 Status mapping (HiGHS model status -> forceplan status):
 
@@ -43,6 +45,7 @@ from typing import Any
 import highspy
 import numpy as np
 
+from forceplan.domain.header import PRESOLVE_RULE_OFF
 from forceplan.model.build import ModelBundle
 from forceplan.model.objective import Stage
 from forceplan.model.terms import Terms
@@ -93,8 +96,10 @@ class SolveOptions:
         Relative allowance on the bound that holds an earlier lexicographic
         stage's optimum (the header's ``solver.stage_hold``).
     presolve
-        HiGHS ``presolve`` of the plan's model (the header's ``solver.presolve``;
-        off by default, see :class:`forceplan.domain.header.SolverSettings` for why).
+        HiGHS ``presolve`` of the plan's model (the header's ``solver.presolve``).
+    presolve_rule_off
+        HiGHS ``presolve_rule_off`` bit mask (the header's ``solver.presolve_rule_off``;
+        see :class:`forceplan.domain.header.SolverSettings` for why these rules).
     """
 
     solver: str = "highs"
@@ -104,7 +109,8 @@ class SolveOptions:
     mode: str = "lexicographic"
     direct: bool = True
     stage_hold: float = 1e-9
-    presolve: str = "off"
+    presolve: str = "on"
+    presolve_rule_off: int = PRESOLVE_RULE_OFF
 
     def as_dict(self) -> dict[str, object]:
         """The options as a plain dict (for summaries)."""
@@ -116,6 +122,7 @@ class SolveOptions:
             "mode": self.mode,
             "stage_hold": self.stage_hold,
             "presolve": self.presolve,
+            "presolve_rule_off": self.presolve_rule_off,
         }
 
 
@@ -291,6 +298,7 @@ class HighsBackend:
         load_matrices(h, matrices, relax=not self.is_mip)
         h.setOptionValue("mip_rel_gap", float(options.gap))
         h.setOptionValue("presolve", str(options.presolve))
+        h.setOptionValue("presolve_rule_off", int(options.presolve_rule_off))
         if options.threads is not None:
             h.setOptionValue("threads", int(options.threads))
             # HiGHS refuses a thread count that differs from its running scheduler
