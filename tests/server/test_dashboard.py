@@ -204,6 +204,12 @@ def test_dashboard_upload_plan_charts_and_compare(
     page.wait_for_selector("#whoami:has-text('viewer (viewer)')")
     page.wait_for_selector(f"#runs tr[data-id='{runs[1]}'] button.view")
     assert not page.is_visible("#upload-form")
+    # the scenario table is re-drawn for the viewer after the runs table: wait for it
+    page.wait_for_function(
+        "() => document.querySelectorAll('#scenarios button.plan, #scenarios button.delete')"
+        ".length === 0",
+        timeout=TIMEOUT_MS,
+    )
     assert page.locator("#scenarios button.plan, #scenarios button.delete").count() == 0
     assert page.locator(f"#scenarios tr[data-id='{notional_id}']").count() == 1
 
