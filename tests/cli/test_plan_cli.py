@@ -72,6 +72,8 @@ def test_plan_small_scenario_end_to_end(tmp_path: Path, small_folder: Path) -> N
     assert summary["status"] == "optimal"
     assert summary["options"]["mode"] == "lexicographic"
     assert {"load", "validate", "build", "solve", "extract", "write"} <= set(summary["timings"])
+    split = [summary["timings"][f"explain:{k}"] for k in ("formations", "binding", "remedies")]
+    assert all(x >= 0 for x in split) and sum(split) <= summary["timings"]["explain"] + 1e-6
     assert summary["scenario"]["origin"] == str(small_folder)
     lp = (run / "model.lp").read_text()
     assert "stock_balance(d20,2026)" in lp

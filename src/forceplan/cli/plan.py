@@ -243,10 +243,14 @@ def print_summary(plan: Plan, dest: Path) -> None:
 def _explain(result: Plan) -> list[str]:
     """Add the explanation tables to *result*; never raise (a solved plan is always written).
 
-    What could not be computed is left out and said in the plan's message (``summary.json``)."""
+    What could not be computed is left out and said in the plan's message (``summary.json``).
+    Its split (formations, binding, remedies) goes into the plan's timings as
+    ``explain:<step>``."""
     from forceplan.explain.tables import explain_plan_safely
 
-    extra, notes = explain_plan_safely(result)
+    split: dict[str, float] = {}
+    extra, notes = explain_plan_safely(result, split)
+    result.timings.update({f"explain:{k}": v for k, v in split.items()})
     result.tables.update(extra)
     if notes:
         result.message = "; ".join([result.message, *notes]) if result.message else "; ".join(notes)
