@@ -118,8 +118,9 @@ class SolverSettings(_Strict):
         "solver.presolve_rule_off switched off. HiGHS 1.16's full MIP presolve returned worse "
         "plans as proven optima on these models (a generated 300-type scenario: shortfall "
         "0.030 'optimal' where 0 is reachable; the notional plan with its first-year decisions "
-        "held: 0.411 against the plan's 0.284). Off, presolve is right but a 1,000-type model's "
-        "root LP does not finish in 300 s.",
+        "held: 0.411 against the plan's 0.284). Without those rules it is right there too, and "
+        "faster than off: the notional plan solves in 1.7 s (2.6 s off), the 300-type one in "
+        "20 s (25 s off); a 1,000-type model shrinks from 319,000 to 89,000 rows.",
     )
     presolve_rule_off: int = Field(
         PRESOLVE_RULE_OFF,
