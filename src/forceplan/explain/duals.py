@@ -99,6 +99,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import highspy
@@ -276,6 +277,50 @@ def _iteration_limit(
     finally:
         hm.h.setOptionValue("simplex_iteration_limit", _NO_LIMIT)
         set_time_limit(hm.h, None)
+
+
+@dataclass
+class _Reprobe:
+    """One stage's candidates, re-solved one at a time from the stage optimum's basis.
+
+    ``reprobe(k)`` moves candidate *k*'s bound (row or column at ``pos[k]``, with its
+    companion row) by ``step[k]`` and returns :func:`_probe`'s change of the stage
+    objective and the watched slack values it saw."""
+
+    hm: HighsModel
+    basis: Any
+    pos: np.ndarray
+    is_row: np.ndarray
+    bounds: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # rows lo/up, cols lo/up
+    step: np.ndarray
+    base: float
+    companion: np.ndarray
+    iterations: int | None
+    seconds: float | None
+    watch: np.ndarray | None
+
+    def __call__(self, k: int) -> tuple[float | None, list[np.ndarray]]:
+        self.hm.h.setBasis(self.basis)
+        p = int(self.pos[k])
+        row_lower, row_upper, col_lower, col_upper = self.bounds
+        row = bool(self.is_row[k])
+        lo, up = (row_lower[p], row_upper[p]) if row else (col_lower[p], col_upper[p])
+        seen: list[np.ndarray] = []
+        delta = _probe(
+            self.hm,
+            "row" if row else "col",
+            p,
+            lo,
+            up,
+            float(self.step[k]),
+            self.base,
+            int(self.companion[k]),
+            self.iterations,
+            self.seconds,
+            self.watch,
+            seen,
+        )
+        return delta, seen
 
 
 def _probe(
@@ -461,26 +506,12 @@ def price(
         order = order[np.lexsort((cand["label"].to_numpy()[order], -estimate[order]))]
         skipped = order[max_probes:]
         order = order[:max_probes]
+        reprobe = _Reprobe(
+            hm, basis, pos, is_row, (row_lower, row_upper, col_lower, col_upper), step, base,
+            companion, iterations, seconds, watch,
+        )  # fmt: skip
         for k in order:  # one warm-started LP per degenerate candidate
-            hm.h.setBasis(basis)
-            p = int(pos[k])
-            lo, up = (row_lower[p], row_upper[p]) if is_row[k] else (col_lower[p], col_upper[p])
-            kind = "row" if is_row[k] else "col"
-            seen: list[np.ndarray] = []
-            delta = _probe(
-                hm,
-                kind,
-                p,
-                lo,
-                up,
-                float(step[k]),
-                base,
-                int(companion[k]),
-                iterations,
-                seconds,
-                watch,
-                seen,
-            )
+            delta, seen = reprobe(int(k))
             if delta is None:  # not measured within its iterations: left to the later stages
                 unmeasured += 1
                 skipped = np.append(skipped, k)
@@ -511,24 +542,7 @@ def price(
         verified[measured & ~moved] = True
         effect[measured & ~moved] = per_unit[measured & ~moved]
         for k in np.flatnonzero(finite & ~probe & ~moved):
-            hm.h.setBasis(basis)
-            p = int(pos[k])
-            lo, up = (row_lower[p], row_upper[p]) if is_row[k] else (col_lower[p], col_upper[p])
-            seen = []
-            delta = _probe(
-                hm,
-                "row" if is_row[k] else "col",
-                p,
-                lo,
-                up,
-                float(step[k]),
-                base,
-                int(companion[k]),
-                iterations,
-                seconds,
-                watch,
-                seen,
-            )
+            delta, seen = reprobe(int(k))
             if delta is None:
                 unmeasured += 1
             elif np.isfinite(delta):

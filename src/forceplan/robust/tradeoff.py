@@ -143,92 +143,80 @@ def tradeoff_table(
     -0.25
     """
 
-    def share(frame: pd.DataFrame, col: str) -> float:
-        return float(frame[col].mean()) if col in frame and len(frame) else float("nan")
-
-    def stats(frame: pd.DataFrame) -> dict[str, float]:
-        n = len(frame)
-        p = share(frame, "breach")
-        cost = frame["cost"].to_numpy(dtype=float)
-        finite = cost[np.isfinite(cost)]
-        out = {
-            "samples": float(n),
-            "breach probability": p,
-            "breach probability, standard error": float(np.sqrt(p * (1 - p) / n)) if n else np.nan,
-            "breach probability, by more than 5%": share(frame, "deep"),
-            "munition runs dry probability": share(frame, "dry"),
-            "floor periods breached, mean": share(frame, "breach_periods"),
-            "breach probability per period, mean": share(frame, "breach_share"),
-            "floor shortfall, mean": share(frame, "floor_gap"),
-            "worst floor ratio, 5th percentile": float(
-                np.nanpercentile(frame["floor_ratio_min"].to_numpy(dtype=float), 5)
-            )
-            if "floor_ratio_min" in frame and np.isfinite(frame["floor_ratio_min"]).any()
-            else np.nan,
-        }
-        for role in roles:
-            out[f"breach probability: {role}"] = share(frame, f"breach:{role}")
-            out[f"breach probability by more than 5%: {role}"] = share(frame, f"deep:{role}")
-        out["cost, mean"] = float(finite.mean()) if len(finite) else np.nan
-        out["cost, 95th percentile"] = float(np.percentile(finite, 95)) if len(finite) else np.nan
-        return out
-
     roles = sorted(
         {str(c).split(":", 1)[1] for f in (a, b) for c in f.columns if str(c).startswith("breach:")}
     )
-    sa, sb = stats(a), stats(b)
-    sa["planned cost"], sb["planned cost"] = planned
-    share_unit = "share of samples"
-    units = {m: share_unit for m in sa}
-    units.update(
-        {
-            "samples": "samples",
-            "floor periods breached, mean": "periods",
-            "floor shortfall, mean": "floor-periods",
-            "worst floor ratio, 5th percentile": "share of floor",
-            "cost, mean": "currency",
-            "cost, 95th percentile": "currency",
-            "planned cost": "currency",
+    shares = "share of samples"
+    means: list[tuple[str, str, str]] = [  # (measure, per-sample column, unit): sample means
+        ("breach probability, by more than 5%", "deep", shares),
+        ("munition runs dry probability", "dry", shares),
+        ("floor periods breached, mean", "breach_periods", "periods"),
+        ("breach probability per period, mean", "breach_share", shares),
+        ("floor shortfall, mean", "floor_gap", "floor-periods"),
+    ]
+    per_role = [
+        row
+        for role in roles
+        for row in (
+            (f"breach probability: {role}", f"breach:{role}", shares),
+            (f"breach probability by more than 5%: {role}", f"deep:{role}", shares),
+        )
+    ]
+
+    def mean(frame: pd.DataFrame, col: str) -> float:
+        return float(frame[col].mean()) if col in frame and len(frame) else float("nan")
+
+    def worst_ratio(frame: pd.DataFrame) -> float:
+        if "floor_ratio_min" not in frame or not np.isfinite(frame["floor_ratio_min"]).any():
+            return float("nan")
+        return float(np.nanpercentile(frame["floor_ratio_min"].to_numpy(dtype=float), 5))
+
+    def cost(frame: pd.DataFrame) -> np.ndarray:
+        c = frame["cost"].to_numpy(dtype=float)
+        return c[np.isfinite(c)]
+
+    def row(measure: str, va: float, vb: float, unit: str, col: str | None = None) -> dict:
+        err = _paired_error(a, b, col) if col else float("nan")
+        return {
+            "measure": measure,
+            "a": va,
+            "b": vb,
+            "difference": vb - va,
+            "difference, standard error": err,
+            "unit": unit,
         }
-    )
+
+    def breach_error(frame: pd.DataFrame) -> float:
+        n, p = len(frame), mean(frame, "breach")
+        return float(np.sqrt(p * (1 - p) / n)) if n else float("nan")
+
+    ca, cb = cost(a), cost(b)
     rows = [
-        {
-            "measure": m,
-            "a": sa[m],
-            "b": sb[m],
-            "difference": sb[m] - sa[m],
-            "difference, standard error": _paired_error(a, b, m),
-            "unit": units[m],
-        }
-        for m in sa
+        row("samples", float(len(a)), float(len(b)), "samples"),
+        row("breach probability", mean(a, "breach"), mean(b, "breach"), shares, "breach"),
+        row("breach probability, standard error", breach_error(a), breach_error(b), shares),
+        *(row(m, mean(a, c), mean(b, c), u, c) for m, c, u in means),
+        row("worst floor ratio, 5th percentile", worst_ratio(a), worst_ratio(b), "share of floor"),
+        *(row(m, mean(a, c), mean(b, c), u, c) for m, c, u in per_role),
+        row("cost, mean", mean(a, "cost"), mean(b, "cost"), "currency", "cost"),
+        row(
+            "cost, 95th percentile",
+            float(np.percentile(ca, 95)) if len(ca) else float("nan"),
+            float(np.percentile(cb, 95)) if len(cb) else float("nan"),
+            "currency",
+        ),
+        row("planned cost", planned[0], planned[1], "currency"),
     ]
     return pd.DataFrame(rows)
 
 
-MEASURE_COLUMNS = {
-    "breach probability": "breach",
-    "breach probability, by more than 5%": "deep",
-    "munition runs dry probability": "dry",
-    "floor periods breached, mean": "breach_periods",
-    "breach probability per period, mean": "breach_share",
-    "floor shortfall, mean": "floor_gap",
-    "cost, mean": "cost",
-}
-"""The per-sample column behind each mean measure (per-role ones are derived)."""
-
-
-def _paired_error(a: pd.DataFrame, b: pd.DataFrame, measure: str) -> float:
-    """The standard error of B - A for a mean measure on the same samples (paired).
+def _paired_error(a: pd.DataFrame, b: pd.DataFrame, col: str) -> float:
+    """The standard error of B - A of the mean of per-sample column *col* (paired samples).
 
     The same futures stress both plans, so the difference is the mean of per-sample
     differences: its error is their standard deviation over sqrt(N), far smaller than
     two independent errors when the plans fail in the same futures."""
-    col = MEASURE_COLUMNS.get(measure)
-    if col is None and measure.startswith("breach probability by more than 5%: "):
-        col = "deep:" + measure.split(": ", 1)[1]
-    elif col is None and measure.startswith("breach probability: "):
-        col = "breach:" + measure.split(": ", 1)[1]
-    if col is None or col not in a or col not in b or len(a) != len(b) or len(a) < 2:
+    if col not in a or col not in b or len(a) != len(b) or len(a) < 2:
         return float("nan")
     d = b[col].to_numpy(dtype=float) - a[col].to_numpy(dtype=float)
     d = d[np.isfinite(d)]

@@ -499,12 +499,7 @@ def simulate(inp: Inputs, fx: Effects, chunk: int = CHUNK) -> Outcomes:
             _simulate(inp, _rows(fx, slice(i, min(i + chunk, n))), cutting)
             for i in range(0, n, chunk)
         ]
-    return Outcomes(
-        **{
-            name: np.concatenate([getattr(p, name) for p in parts])
-            for name in Outcomes.__dataclass_fields__
-        }
-    )
+    return _concat(parts)
 
 
 def _simulate(inp: Inputs, fx: Effects, cutting: np.ndarray) -> Outcomes:
@@ -772,6 +767,11 @@ def simulate_each(inp: Inputs, fx: Effects) -> Outcomes:
     cutting = np.flatnonzero((_stream_cuts(inp, fx) > 0).any(axis=0))
     with threadpool_limits(limits=1, user_api="blas"):
         parts = [_simulate(inp, _one(fx, i), cutting) for i in range(n)]
+    return _concat(parts)
+
+
+def _concat(parts: list[Outcomes]) -> Outcomes:
+    """The outcomes of consecutive groups of samples, as one."""
     return Outcomes(
         **{
             name: np.concatenate([getattr(p, name) for p in parts])
