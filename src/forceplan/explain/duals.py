@@ -133,6 +133,15 @@ SIGNIFICANCE = 1e-6
 FEASIBILITY_TOLERANCE = 1e-9
 """HiGHS primal and dual feasibility tolerances of the pricing LPs (default 1e-7)."""
 
+PRIMAL_SIMPLEX = 4
+DUAL_SIMPLEX = 1
+"""HiGHS ``simplex_strategy`` values. A re-solve that changes the objective (the next stage, a
+verification's re-plan, a remedy) keeps its basis primal feasible and runs the primal simplex;
+a probe moves one bound, keeps the basis dual feasible and runs the dual simplex, and so does
+the first stage, solved from scratch (the probes from the primal simplex's optimal vertex took
+4 times as long). On the notional plan pricing takes 9.8 s against 17 s with the dual simplex
+throughout (the later stages 8.2 s -> 1.1 s in all, four verifications 6.5 s -> 0.4 s)."""
+
 STAGE_TOLERANCE = 1e-9
 """Relative allowance on the bound that holds an earlier stage's optimum."""
 
@@ -445,6 +454,9 @@ def price(
     for i, stage in enumerate(stage_list):
         _, labels, coeffs = stage.terms.arrays()
         hm.set_objective(labels, coeffs / stage.scale)
+        # the first stage from scratch by the dual simplex (its probes from the primal's optimal
+        # vertex took 4x as long); later stages change the objective: primal
+        hm.h.setOptionValue("simplex_strategy", DUAL_SIMPLEX if i == 0 else PRIMAL_SIMPLEX)
         status, has = hm.run(time_limit)
         if status != "optimal" or not has:
             log.warning("dual re-solve stage %s: %s", stage.name, hm.status_text())
@@ -510,6 +522,7 @@ def price(
             hm, basis, pos, is_row, (row_lower, row_upper, col_lower, col_upper), step, base,
             companion, iterations, seconds, watch,
         )  # fmt: skip
+        hm.h.setOptionValue("simplex_strategy", DUAL_SIMPLEX)  # one bound moved per probe
         for k in order:  # one warm-started LP per degenerate candidate
             delta, seen = reprobe(int(k))
             if delta is None:  # not measured within its iterations: left to the later stages
@@ -554,6 +567,7 @@ def price(
         suspect = suspect[
             np.lexsort((cand["label"].to_numpy()[suspect], -np.abs(per_unit[suspect])))
         ]
+        hm.h.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)  # re-plans change objectives
         for k in suspect[:verify_top]:
             hm.h.setBasis(basis)
             got = _verify(

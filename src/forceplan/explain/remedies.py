@@ -95,7 +95,12 @@ import numpy as np
 import pandas as pd
 
 from forceplan.domain.scenario import Scenario
-from forceplan.explain.duals import FEASIBILITY_TOLERANCE, STAGE_TOLERANCE, _fix_integers
+from forceplan.explain.duals import (
+    FEASIBILITY_TOLERANCE,
+    PRIMAL_SIMPLEX,
+    STAGE_TOLERANCE,
+    _fix_integers,
+)
 from forceplan.model.build import ModelBundle
 from forceplan.model.objective import Stage, stages
 from forceplan.results.contract import EXPLAIN_TABLES
@@ -168,13 +173,6 @@ TRAINING_SHARE = 0.1
 
 MONEY_STEP = 0.1
 """Money additions are rounded up to this many USD million."""
-
-SIMPLEX_STRATEGY = 4
-"""HiGHS's primal simplex for the remedy LPs. Most re-solves change the objective (close a
-gap, then price it, then the plan's two stages) from a basis that stays primal feasible,
-where the dual simplex starts over: on the notional plan the 72 re-solves take 4.5 s with
-the primal simplex against 88 s with the dual (the same remedies, but for ties between
-equally priced additions)."""
 
 NEGLIGIBLE = 1e-6
 """Additions (in their unit) and slacks (relative to the requirement) below this are zero."""
@@ -313,7 +311,7 @@ class _Solver:
         h = hm.h
         for option in ("primal_feasibility_tolerance", "dual_feasibility_tolerance"):
             h.setOptionValue(option, FEASIBILITY_TOLERANCE)
-        h.setOptionValue("simplex_strategy", SIMPLEX_STRATEGY)
+        h.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)  # objective changes: see duals
         _fix_integers(hm, bundle, fixed)
         self.stages: list[Stage] = stages(bundle, mode)
         el = _elastic_rows(bundle)
