@@ -81,9 +81,27 @@ def run_case(name: str, scenario: Path, work: Path, flags: list[str]) -> dict[st
         "solve_wall": phases["solve"],
         "solve_cpu": float(t.get("solve_cpu", float("nan"))),
         "phases": phases,
+        "explain_split": {k: float(t.get(f"explain:{k}", 0.0)) for k in EXPLAIN_STEPS},
         "cpu_over_solve": cpu / float(t.get("solve_cpu", float("nan"))),
         "wall_over_solve": wall / phases["solve"] if phases["solve"] else float("nan"),
     }
+
+
+EXPLAIN_STEPS = ("formations", "binding", "remedies")
+"""explain's steps in summary.json (``explain:<step>``): the formation allocation, pricing
+what binds, what closes the gaps."""
+
+
+def explain_table(rows: list[dict[str, Any]]) -> str:
+    """explain's wall seconds by step, as Markdown."""
+    lines = [
+        "| scenario | explain s | " + " | ".join(f"{k} s" for k in EXPLAIN_STEPS) + " |",
+        "|" + "---|" * (2 + len(EXPLAIN_STEPS)),
+    ]
+    for r in rows:
+        split = " | ".join(f"{r['explain_split'][k]:.1f}" for k in EXPLAIN_STEPS)
+        lines.append(f"| {r['scenario']} | {r['phases']['explain']:.1f} | {split} |")
+    return "\n".join(lines)
 
 
 def table(rows: list[dict[str, Any]]) -> str:
@@ -142,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             rows.append(run_case(f"{factor}x ({e}x{t}x{s}x{f})", folder, work, flags))
             print(table(rows[-1:]), flush=True)
-    text = table(rows)
+    text = table(rows) + "\n\n" + explain_table(rows)
     print("\n" + text)
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%dT%H%M%S")

@@ -136,6 +136,8 @@ def plan(
         result = solve_model(bundle, options, progress)
     timings["solve"] = phase.seconds
     timings["solve_cpu"] = time.process_time() - cpu1
+    if result.first_plan is not None:  # inside the solve: the plan without new action
+        timings["solve:first_plan"] = result.first_plan.seconds
     tables = {}
     if result.values is not None:
         result.values = prioritised_funding(bundle, result.values)

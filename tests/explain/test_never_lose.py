@@ -69,3 +69,35 @@ def test_a_failing_allocation_and_report_leave_the_plan_and_say_what_is_missing(
     assert "simulated failure" in message
     assert "report.html is missing" in message
     assert "run written to" in result.output
+
+
+@pytest.mark.parametrize("tiny_limit", ["pricing_time_limit", "remedy_time_limit"])
+def test_explanation_lps_past_their_time_keep_the_plan_and_say_so(
+    tmp_path: Path, tiny_limit: str
+) -> None:
+    # no explanation LP may outlast the header's limits (nor the run's --time-limit): with
+    # a limit HiGHS cannot meet, what binds and/or what closes the gaps are left out, in
+    # words. The scenario of tests/explain/test_remedies.py whose budget leaves 12 points short.
+    from tests.explain.test_duals import tiny
+    from tests.explain.test_remedies import FLOOR, WIDE_LINE
+
+    budget = [{"stream": "ua-mod", "owner": "Ukraine", "period": 2026, "amount": 4}]
+    scenario = tiny(requirements=FLOOR, lines=WIDE_LINE, budgets=budget)
+    header = scenario.header.model_copy(deep=True)
+    setattr(header.solver, tiny_limit, 1e-9)
+    folder = write_folder(header, scenario.tables, tmp_path / "scenario")
+    code, output = plan_folder(folder, tmp_path / "run")
+    assert code == 0, output
+    plan = tmp_path / "run" / "plan"
+    assert pd.read_csv(plan / "shortfalls.csv")["amount"].tolist() == [12]
+    assert (plan / "stock.csv").is_file() and (plan / "formations.csv").is_file()
+    assert not (plan / "remedies.csv").exists()
+    message = json.loads((tmp_path / "run" / "summary.json").read_text())["message"]
+    assert "plan/remedies.csv is missing" in message
+    if tiny_limit == "pricing_time_limit":
+        assert not (plan / "binding.csv").exists()
+        assert "plan/binding.csv is missing" in message and "solver.pricing_time_limit" in message
+        assert "could not solve in time" in message  # the remedies' LP is the same: not tried
+    else:
+        assert (plan / "binding.csv").is_file() and "binding.csv is missing" not in message
+        assert "solver.remedy_time_limit" in message

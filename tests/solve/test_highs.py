@@ -49,6 +49,8 @@ def test_progress_reports_phases_stages_and_solver(monkeypatch) -> None:
         ("phase-start", "build"),
         ("phase-end", "build"),
         ("phase-start", "solve"),
+        ("phase-start", "solve:first_plan"),  # the header's time limit: a plan to start from
+        ("phase-end", "solve:first_plan"),
         ("phase-start", "solve:shortfall"),
         ("phase-end", "solve:shortfall"),
         ("phase-start", "solve:cost"),
@@ -61,7 +63,14 @@ def test_progress_reports_phases_stages_and_solver(monkeypatch) -> None:
     assert solver and all(e.phase.startswith("solve:") for e in solver)
     assert any(e.best_solution is not None for e in solver)
     assert all(e.elapsed >= 0 for e in events)
-    assert set(p.timings) == {"build", "solve", "extract", "solve_cpu", "plan_cpu"}
+    assert set(p.timings) == {
+        "build",
+        "solve",
+        "solve:first_plan",
+        "extract",
+        "solve_cpu",
+        "plan_cpu",
+    }
     assert 0 < p.timings["solve_cpu"] <= p.timings["plan_cpu"]
 
 
@@ -81,9 +90,12 @@ def test_ctrl_c_stops_highs_and_reraises() -> None:
     backend = HighsBackend(bundle, SolveOptions(gap=0.0))
     asked: list[float] = []
 
+    def stage(event: ProgressEvent) -> bool:  # a stage's run, not the plan to start from
+        return event.phase != "solve:first_plan"
+
     def ctrl_c(event: ProgressEvent) -> None:
         # the first report with a gap: past the root LP, in the branch and bound
-        if event.kind == "solver" and event.gap is not None and not asked:
+        if event.kind == "solver" and event.gap is not None and not asked and stage(event):
             asked.append(time.perf_counter())
             threading.Timer(0.0, _thread.interrupt_main).start()
 

@@ -109,7 +109,15 @@ class SolverSettings(_Strict):
     """Solver options; command-line flags override them."""
 
     name: str = Field("highs", description="Solver linopy should use.")
-    time_limit: float = Field(600.0, gt=0, description="Time limit in seconds.")
+    time_limit: float = Field(
+        600.0,
+        gt=0,
+        description=(
+            "Wall-clock time limit in seconds for the whole solve: every stage, and first "
+            "the plan without new action that the solver starts from, so that a limit "
+            "reached in the first stage still returns a plan (status time_limit, with its gap)."
+        ),
+    )
     gap: float = Field(0.01, ge=0, le=1, description="Relative MIP gap at which to stop.")
     threads: int | None = Field(None, ge=1, description="Solver threads (empty: solver default).")
     presolve: Literal["off", "on"] = Field(
@@ -155,6 +163,14 @@ class SolverSettings(_Strict):
         description="Relative allowance on the bound that holds an earlier lexicographic "
         "stage's optimum in the later stages (0 = exact; larger = faster, trades a little of "
         "the earlier goal for the later one).",
+    )
+    pricing_time_limit: float = Field(
+        120.0,
+        gt=0,
+        description="Most seconds of each stage's LP in pricing what binds (the plan's model "
+        "with its integer decisions fixed, solved from scratch: 0.5 s on the notional "
+        "scenario). When the first stage's reaches it, plan/binding.csv is left out and the "
+        "run's message says so; the plan is written all the same.",
     )
     max_probes: int = Field(
         200,

@@ -409,7 +409,7 @@ def price(
     mode
         ``lexicographic`` or ``weighted`` (default: the scenario header's).
     time_limit
-        Seconds per stage.
+        Seconds per stage (default: the header's ``solver.pricing_time_limit``).
 
     Returns
     -------
@@ -438,6 +438,8 @@ def price(
     max_probes, verify_top = int(settings.max_probes), int(settings.verify_top)
     iterations = int(settings.probe_iterations)
     seconds = float(settings.probe_time_limit)
+    if time_limit is None:
+        time_limit = float(settings.pricing_time_limit)
     unmeasured = 0
     holds: list[tuple[int, float]] = []
     ran: list[tuple[Any, np.ndarray, np.ndarray, float, float]] = []
@@ -463,7 +465,9 @@ def price(
             if i == 0:
                 raise SolveError(
                     f"the LP with the plan's integer decisions fixed could not be solved "
-                    f"({hm.status_text()}). Fix: re-plan the scenario; if it persists, report it."
+                    f"({hm.status_text()}, solver.pricing_time_limit {time_limit:g} s). Fix: "
+                    "raise solver.pricing_time_limit in the scenario header, then run "
+                    "`forceplan explain RUNDIR`; if it is not the time, report it."
                 )
             break
         base = hm.objective_value()

@@ -95,6 +95,7 @@ import numpy as np
 import pandas as pd
 
 from forceplan.domain.scenario import Scenario
+from forceplan.exceptions import SolveError
 from forceplan.explain.duals import (
     FEASIBILITY_TOLERANCE,
     PRIMAL_SIMPLEX,
@@ -789,6 +790,7 @@ def remedies(
     shortfalls: pd.DataFrame,
     mode: str | None = None,
     plan_slacks: dict[str, np.ndarray] | None = None,
+    time_limit: float | None = None,
 ) -> pd.DataFrame:
     """``plan/remedies.csv``: the smallest additions that close each shortfall, and their cost.
 
@@ -807,6 +809,9 @@ def remedies(
         labels), which a remedy must not exceed elsewhere while it closes one gap
         (:func:`plan_slack_values`). Default: read from *shortfalls* (a slack not listed
         there is held at 0).
+    time_limit
+        Most seconds of one re-solve, when less than the header's
+        ``solver.remedy_time_limit``.
 
     Returns
     -------
@@ -825,14 +830,20 @@ def remedies(
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     mode = mode or scenario.header.objective.mode
     sv = _Solver(bundle, fixed, mode)
+    if time_limit is not None:
+        sv.seconds = min(sv.seconds, float(time_limit))
     el = sv.elastic
     n = len(el)
     zeros = np.zeros(n)
     sv.set_elastic_bounds(zeros, zeros)
     base = sv.plan()
     if base is None:
-        log.warning("remedies: the plan's LP could not be solved")
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+        raise SolveError(
+            f"the plan's LP with its integer decisions fixed could not be solved "
+            f"({sv.hm.status_text()}; a re-solve may take {sv.seconds:g} s: "
+            "solver.remedy_time_limit, and the run's --time-limit). Fix: raise them and run "
+            "`forceplan explain RUNDIR`."
+        )
     base_values = base[0]
     sv.basis = sv.hm.h.getBasis()
     sv.binding = sv.at_limit()
@@ -1064,8 +1075,10 @@ def remedy_table(
     *,
     solved_model: object | None = None,
     mode: str | None = None,
+    time_limit: float | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """``remedies`` of a plan from its scenario and tables (see :func:`remedies`)."""
+    """``remedies`` of a plan from its scenario and tables (see :func:`remedies`); with
+    *time_limit* (the run's) no re-solve takes longer than it either."""
     from forceplan.explain.duals import integer_values_from_model, integer_values_from_tables
     from forceplan.model.build import build_model
 
@@ -1077,7 +1090,9 @@ def remedy_table(
     else:
         fixed = integer_values_from_tables(bundle, tables)
         held = slacks_from_shortfalls(bundle, shortfalls)
-    return {"remedies": remedies(bundle, fixed, shortfalls, mode, held)}  # type: ignore[arg-type]
+    return {
+        "remedies": remedies(bundle, fixed, shortfalls, mode, held, time_limit)  # type: ignore[arg-type]
+    }
 
 
 def apply_remedies(

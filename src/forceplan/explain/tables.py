@@ -29,7 +29,7 @@ import pandas as pd
 from forceplan.allocate import AllocationOptions, allocate
 from forceplan.domain.interop_levels import formation_levels
 from forceplan.domain.scenario import Scenario
-from forceplan.exceptions import ForceplanError
+from forceplan.exceptions import ForceplanError, SolveError
 from forceplan.explain.duals import (
     integer_values_from_model,
     integer_values_from_tables,
@@ -88,6 +88,7 @@ def binding_tables(
     *,
     solved_model: linopy.Model | None = None,
     mode: str | None = None,
+    time_limit: float | None = None,
 ) -> dict[str, pd.DataFrame]:
     """``binding``: the shadow prices of the plan (LP re-solve with integers fixed).
 
@@ -102,13 +103,19 @@ def binding_tables(
         The planner's solved linopy model (``plan.model``), whose integer values are fixed.
     mode
         Objective mode of the plan (default: the scenario header's).
+    time_limit
+        The run's time limit: no stage LP takes longer than it (nor than the header's
+        ``solver.pricing_time_limit``).
     """
     bundle = build_model(scenario)
     if solved_model is not None:
         fixed = integer_values_from_model(bundle, solved_model)
     else:
         fixed = integer_values_from_tables(bundle, tables)
-    return {"binding": shadow_prices(scenario, fixed, mode=mode, bundle=bundle)}
+    limit = float(scenario.header.solver.pricing_time_limit)
+    if time_limit is not None:
+        limit = min(limit, float(time_limit))
+    return {"binding": shadow_prices(scenario, fixed, mode=mode, bundle=bundle, time_limit=limit)}
 
 
 def explain_tables(
@@ -157,6 +164,13 @@ def explain_tables(
     return {name: out[name] for name in EXPLAIN_TABLES}
 
 
+def limit_of_pricing(plan: Plan, run_limit: float | None) -> float:
+    """Seconds a pricing stage LP may take: the header's ``solver.pricing_time_limit``, at most
+    the run's time limit."""
+    limit = float(plan.scenario.header.solver.pricing_time_limit)
+    return limit if run_limit is None else min(limit, run_limit)
+
+
 def explain_plan_safely(
     plan: Plan, timings: dict[str, float] | None = None
 ) -> tuple[dict[str, pd.DataFrame], list[str]]:
@@ -182,6 +196,11 @@ def explain_plan_safely(
     out: dict[str, pd.DataFrame] = {}
     notes: list[str] = []
     mode = plan.options.get("mode") if plan.options else None
+    # the run's time limit bounds each explanation LP too (a time-limited plan of a model too
+    # big for its LP is written without the tables those LPs give, and says so)
+    given = plan.options.get("time_limit") if plan.options else None
+    limit = float(given) if isinstance(given, (int, float)) else None
+    priced_out: str | None = None
     t0 = time.perf_counter()
     try:
         tables, note = formation_tables_and_note(plan.scenario, plan.tables["stock"])
@@ -203,22 +222,30 @@ def explain_plan_safely(
                 plan.tables,
                 solved_model=plan.model,
                 mode=str(mode) if mode else None,
+                time_limit=limit,
             )
         )
     except Exception as exc:
         log.exception("pricing failed")
+        if isinstance(exc, SolveError) and "time limit" in str(exc).lower():
+            priced_out = f"solver.pricing_time_limit {limit_of_pricing(plan, limit):g} s"
         notes.append(
             f"plan/binding.csv is missing: pricing what binds failed ({type(exc).__name__}: "
             f"{exc}); run `forceplan explain RUNDIR` to retry"
         )
     t2 = time.perf_counter()
     try:
+        if priced_out is not None:  # the remedies start from the same LP: no time for it either
+            raise SolveError(
+                f"it starts from the LP that pricing could not solve in time ({priced_out})"
+            )
         out.update(
             remedy_table(
                 plan.scenario,
                 plan.tables,
                 solved_model=plan.model,
                 mode=str(mode) if mode else None,
+                time_limit=limit,
             )
         )
     except Exception as exc:

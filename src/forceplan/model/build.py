@@ -152,6 +152,35 @@ class ModelBundle:
         return con  # type: ignore[return-value]
 
 
+ACQUISITIONS = (
+    "supply-order",
+    "line-output",
+    "line-replenish",
+    "line-expand",
+    "upgrade-start",
+)
+"""The variables of the plan's new acquisitions: orders, line output and replenishment, line
+expansions and upgrades."""
+
+ACTIONS = (*ACQUISITIONS, "reserve-store", "reserve-activate", "stock-retire")
+"""Every new action: :data:`ACQUISITIONS`, reserve moves and retirements. Fixed at 0 they
+leave the plan without new action (the inventory as it stands, losses and end of life
+only), which the solver finds in moments and starts from when a run has a time limit
+(:func:`forceplan.solve.lexicographic.run_stages`). Where a hard rule needs some action
+(e.g. a limit on types per class that the inventory exceeds), only the acquisitions are
+fixed."""
+
+
+def action_labels(bundle: ModelBundle, names: tuple[str, ...] = ACTIONS) -> np.ndarray:
+    """The labels of every present variable of *names* (default :data:`ACTIONS`)."""
+    parts = [np.zeros(0, dtype=np.int64)]
+    for name in names:
+        if name in bundle.model.variables:
+            labels = np.asarray(bundle.model.variables[name].labels.values).ravel()
+            parts.append(labels[labels >= 0].astype(np.int64))
+    return np.concatenate(parts)
+
+
 FAMILIES = (
     "supply",
     "lines",

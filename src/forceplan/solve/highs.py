@@ -54,6 +54,9 @@ from forceplan.solve.progress import ProgressCallback, ProgressEvent, Throttle, 
 log = logging.getLogger(__name__)
 
 _MS = highspy.HighsModelStatus
+_NO_SOLUTION_LIMIT = 2**31 - 1
+"""HiGHS's default ``mip_max_improving_sols`` (``kHighsIInf``: no limit)."""
+
 STATUS_MAP: dict[Any, str] = {
     _MS.kOptimal: "optimal",
     _MS.kModelEmpty: "optimal",
@@ -337,6 +340,28 @@ class HighsBackend:
         zeros = np.zeros(len(pos))
         self.h.changeColsBounds(len(pos), pos, zeros, zeros)
 
+    def first_plan(
+        self, labels: np.ndarray, time_limit: float | None, progress: ProgressCallback | None
+    ) -> StageOutcome:
+        """Solve the current objective with the variables *labels* fixed at 0, stopping at the
+        first feasible solution, then free them again; a solution found is where the next run
+        starts (:meth:`values` holds it)."""
+        h = self.h
+        pos = np.unique(self.label_to_pos[labels])
+        pos = pos[pos >= 0].astype(np.int32)
+        lp = h.getLp()
+        lower = np.asarray(lp.col_lower_, dtype=float)[pos]
+        upper = np.asarray(lp.col_upper_, dtype=float)[pos]
+        zeros = np.zeros(len(pos))
+        h.changeColsBounds(len(pos), pos, zeros, zeros)
+        h.setOptionValue("mip_max_improving_sols", 1)
+        try:
+            return self.run(time_limit, "solve:first_plan", progress)
+        finally:
+            if not self.abandoned:  # never change a model HiGHS is still solving
+                h.setOptionValue("mip_max_improving_sols", _NO_SOLUTION_LIMIT)
+                h.changeColsBounds(len(pos), pos, lower, upper)
+
     # -- running -------------------------------------------------------------------------
     def run(
         self, time_limit: float | None, phase: str, progress: ProgressCallback | None
@@ -383,8 +408,10 @@ class HighsBackend:
             for cb, fn in subscriptions:
                 cb.subscribe(fn)
         try:
-            thread = h.startSolve()
+            thread = None
             try:
+                # inside the try: a Ctrl-C that lands just after the start still cancels
+                thread = h.startSolve()
                 done = False
                 while not done:
                     done, _ = h.wait(0.1)
@@ -399,7 +426,8 @@ class HighsBackend:
                         log.info("HiGHS is inside an LP it cannot leave: not waiting for it")
                         self.abandoned = True
                         raise
-                thread.join(timeout=5)
+                if thread is not None:
+                    thread.join(timeout=5)
                 raise
             thread.join(timeout=5)
         finally:

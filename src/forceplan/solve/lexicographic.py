@@ -1,10 +1,17 @@
 """The objective stages and :func:`solve_model`: solve a built model, stage by stage.
 
-Lexicographic mode runs three stages on one model: minimise shortfalls; then,
-with the shortfalls held at their optimum (plus a tolerance of
-:data:`REL_TOL`, relative), maximise the interoperability
-trajectory; then, with that held too, minimise cost. Weighted mode runs one
-stage. The time limit covers all stages together.
+Lexicographic mode runs the stages of :func:`forceplan.model.objective.stages` on one
+model: minimise shortfalls; then, with the shortfalls held at their optimum (plus the
+relative allowance ``solver.stage_hold``), minimise cost. Weighted mode runs one stage.
+The time limit is wall-clock seconds and covers all stages together.
+
+With a time limit a plan exists before the first stage: the solver first solves the
+first stage with every new action fixed at 0 (:data:`forceplan.model.build.ACTIONS`: the
+plan without new action, the inventory as it stands), which takes moments even where the
+first stage's root LP takes minutes, and the first stage starts from that plan. A limit
+that ends the first stage before the solver improves on it returns that plan, status
+``time_limit``, with the first stage's gap (1, i.e. 100%, while no bound is known) and a
+message that says so.
 
 What a stage's end means for the run:
 
@@ -12,7 +19,8 @@ What a stage's end means for the run:
 * time limit with a solution -> the run stops with status ``time_limit`` and
   that solution (it honours every earlier stage's bound);
 * time limit without a solution -> the previous stage's solution, status
-  ``time_limit`` (no plan at all when it was the first stage);
+  ``time_limit`` (in the first stage the plan without new action when there is a time
+  limit and it was found, else no plan at all);
 * infeasible -> status ``infeasible`` and no plan in the first stage; in a later
   stage (numerical trouble with a bound) ``error``;
 * error -> status ``error``, no plan.
@@ -27,7 +35,7 @@ from typing import Protocol
 
 import numpy as np
 
-from forceplan.model.build import ModelBundle
+from forceplan.model.build import ACQUISITIONS, ACTIONS, ModelBundle, action_labels
 from forceplan.model.objective import Stage, stages
 from forceplan.model.terms import Terms
 from forceplan.solve.highs import HighsBackend, SolveOptions, StageOutcome
@@ -43,6 +51,25 @@ No absolute allowance: a stage that reached 0 shortfall holds it at 0 (an
 absolute allowance would let the cost stage buy savings with tiny shortfalls
 of many rounds or units, since slacks are normalised).
 """
+
+
+FIRST_PLAN_SHARE = 0.25
+"""Most share of a run's time limit spent finding the plan to start from."""
+
+FIRST_PLANS = (
+    (
+        ACTIONS,
+        "without new action (the inventory as it stands: no order, line output, expansion, "
+        "upgrade, reserve move or retirement)",
+    ),
+    (
+        ACQUISITIONS,
+        "without new acquisitions (no order, line output, expansion or upgrade; retirements "
+        "and reserve moves as a hard rule needs them)",
+    ),
+)
+"""The plans to start from, tried in turn until one is feasible: the actions fixed at 0, and
+what the plan is called in the message."""
 
 
 class Backend(Protocol):
@@ -84,6 +111,10 @@ class SolveResult:
         ``{"name": ..., "version": ...}``.
     seconds
         Wall time of all stages.
+    first_plan
+        The run that found the plan to start from (runs with a time limit only; ``None``
+        otherwise), and ``first_plan_words`` what that plan is ("without new action ...",
+        see :data:`FIRST_PLANS`).
     """
 
     status: str
@@ -93,6 +124,8 @@ class SolveResult:
     stages: list[tuple[str, StageOutcome]] = field(default_factory=list)
     solver: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    first_plan: StageOutcome | None = None
+    first_plan_words: str = ""
 
     @property
     def has_plan(self) -> bool:
@@ -169,9 +202,31 @@ def run_stages(
     start = time.perf_counter()
     ran: list[tuple[str, StageOutcome]] = []
     solver = {"name": backend.name, "version": backend.version}
+    first: StageOutcome | None = None
 
     def result(status: str, values: np.ndarray | None, gap: float | None, msg: str) -> SolveResult:
-        return SolveResult(status, values, gap, msg, ran, solver, time.perf_counter() - start)
+        return SolveResult(
+            status, values, gap, msg, ran, solver, time.perf_counter() - start, first, no_action
+        )
+
+    # with a time limit, a plan exists before the first stage: the plan without new action
+    # (moments to find), which the first stage starts from and improves on
+    starter = getattr(backend, "first_plan", None)
+    no_action = ""
+    if time_limit is not None and stage_list and starter is not None:
+        backend.set_objective(stage_list[0])
+        cap = FIRST_PLAN_SHARE * time_limit
+        with Phase("solve:first_plan", progress):
+            for fixed_names, words in FIRST_PLANS:
+                left = min(cap, time_limit) - (time.perf_counter() - start)
+                if left <= 0:
+                    break
+                first = starter(action_labels(bundle, fixed_names), left, progress)
+                log.info("%s: %s in %.2fs", words, first.status, first.seconds)
+                if first.has_solution:
+                    no_action = words
+                    break
+                first = None
 
     last_gap: float | None = None
     for i, stage in enumerate(stage_list):
@@ -197,6 +252,15 @@ def run_stages(
                 _hold(bundle, backend, stage, values, stage_hold)
             continue
         if out.status == "time_limit":
+            if i == 0 and first is not None and not _improved(out, first):
+                gap = out.gap if out.has_solution else first.gap
+                return result(
+                    "time_limit",
+                    backend.values(),
+                    1.0 if gap is None else gap,
+                    f"time limit reached in stage '{stage.name}' before the solver improved on "
+                    f"a plan {no_action}: that plan, gap {_gap_text(1.0 if gap is None else gap)}",
+                )
             if out.has_solution:
                 return result(
                     "time_limit",
@@ -234,6 +298,13 @@ def run_stages(
         )
     names = ", ".join(n for n, _ in ran)
     return result("optimal", backend.values(), last_gap, f"optimal ({names})")
+
+
+def _improved(out: StageOutcome, first: StageOutcome) -> bool:
+    """Whether a run ended with a better solution than the plan without new action."""
+    if not out.has_solution or out.objective is None or first.objective is None:
+        return False
+    return out.objective < first.objective - 1e-9 * max(1.0, abs(first.objective))
 
 
 def _gap_text(gap: float | None) -> str:
