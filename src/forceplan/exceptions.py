@@ -5,6 +5,7 @@ Every error forceplan raises on purpose derives from :class:`ForceplanError`::
     ForceplanError
     ├── ScenarioError      a scenario could not be read or is invalid (carries every problem)
     ├── SolveError         the solver failed or produced no plan
+    │   └── SolveTimeLimit     ... because a solve reached its time limit
     └── RunFolderError     a run folder is missing, incomplete or could not be written
 
 Each error says what is wrong, where, and how to fix it.
@@ -49,6 +50,22 @@ class ScenarioError(ForceplanError):
 
 class SolveError(ForceplanError):
     """The solver could not produce a plan."""
+
+
+class SolveTimeLimit(SolveError):
+    """A solve reached its time limit before it had an answer.
+
+    Parameters
+    ----------
+    message
+        What could not be solved, and how to fix it.
+    seconds
+        The time limit that was reached.
+    """
+
+    def __init__(self, message: str, seconds: float):
+        super().__init__(message)
+        self.seconds = seconds
 
 
 class RunFolderError(ForceplanError):

@@ -113,7 +113,7 @@ import numpy as np
 import pandas as pd
 
 from forceplan.domain.scenario import Scenario
-from forceplan.exceptions import SolveError
+from forceplan.exceptions import SolveError, SolveTimeLimit
 from forceplan.model.build import ModelBundle, build_model
 from forceplan.model.objective import stages
 from forceplan.model.terms import labels_of
@@ -394,6 +394,13 @@ def _probe(
     return delta
 
 
+def pricing_time_limit(scenario: Scenario, run_limit: float | None = None) -> float:
+    """Seconds one pricing stage LP may take: the header's ``solver.pricing_time_limit``, at
+    most the run's time limit *run_limit*."""
+    limit = float(scenario.header.solver.pricing_time_limit)
+    return limit if run_limit is None else min(limit, float(run_limit))
+
+
 def price(
     bundle: ModelBundle,
     fixed: dict[str, np.ndarray],
@@ -449,7 +456,7 @@ def price(
     iterations = int(settings.probe_iterations)
     seconds = float(settings.probe_time_limit)
     if time_limit is None:
-        time_limit = float(settings.pricing_time_limit)
+        time_limit = pricing_time_limit(bundle.scenario)
     unmeasured = 0
     holds: list[tuple[int, float]] = []
     ran: list[tuple[Any, np.ndarray, np.ndarray, float, float]] = []
@@ -472,12 +479,18 @@ def price(
         status, has = hm.run(time_limit)
         if status != "optimal" or not has:
             log.warning("dual re-solve stage %s: %s", stage.name, hm.status_text())
+            if i == 0 and status == "time_limit":
+                raise SolveTimeLimit(
+                    f"the LP with the plan's integer decisions fixed could not be solved "
+                    f"within solver.pricing_time_limit ({time_limit:g} s, at most the run's "
+                    "--time-limit). Fix: raise it in the scenario header, then run "
+                    "`forceplan explain RUNDIR`.",
+                    time_limit,
+                )
             if i == 0:
                 raise SolveError(
                     f"the LP with the plan's integer decisions fixed could not be solved "
-                    f"({hm.status_text()}, solver.pricing_time_limit {time_limit:g} s). Fix: "
-                    "raise solver.pricing_time_limit in the scenario header, then run "
-                    "`forceplan explain RUNDIR`; if it is not the time, report it."
+                    f"({hm.status_text()}). Fix: re-plan the scenario; if it persists, report it."
                 )
             break
         base = hm.objective_value()

@@ -95,7 +95,7 @@ import numpy as np
 import pandas as pd
 
 from forceplan.domain.scenario import Scenario
-from forceplan.exceptions import SolveError
+from forceplan.exceptions import SolveError, SolveTimeLimit
 from forceplan.explain.duals import (
     FEASIBILITY_TOLERANCE,
     PRIMAL_SIMPLEX,
@@ -306,7 +306,13 @@ def _elastic_rows(bundle: ModelBundle) -> pd.DataFrame:
 class _Solver:
     """The plan's LP (integers fixed) with the elastic columns, and its stages."""
 
-    def __init__(self, bundle: ModelBundle, fixed: dict[str, np.ndarray], mode: str) -> None:
+    def __init__(
+        self,
+        bundle: ModelBundle,
+        fixed: dict[str, np.ndarray],
+        mode: str,
+        run_limit: float | None = None,
+    ) -> None:
         self.bundle = bundle
         self.hm = hm = HighsModel(bundle.model, relax=True)
         h = hm.h
@@ -364,7 +370,10 @@ class _Solver:
         self.binding = np.zeros(len(el), dtype=bool)  # rows at their limit in the base plan
         self.solves = 0  # LP re-solves so far, and their seconds
         self.solve_seconds = 0.0
+        # one re-solve: the header's solver.remedy_time_limit, at most the run's time limit
         self.seconds = float(bundle.scenario.header.solver.remedy_time_limit)
+        if run_limit is not None:
+            self.seconds = min(self.seconds, float(run_limit))
 
     # -- low level -------------------------------------------------------------------------
     def _objective(self, labels: np.ndarray, coeffs: np.ndarray, elastic: np.ndarray) -> None:
@@ -829,20 +838,23 @@ def remedies(
     if shortfalls is None or shortfalls.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     mode = mode or scenario.header.objective.mode
-    sv = _Solver(bundle, fixed, mode)
-    if time_limit is not None:
-        sv.seconds = min(sv.seconds, float(time_limit))
+    sv = _Solver(bundle, fixed, mode, time_limit)
     el = sv.elastic
     n = len(el)
     zeros = np.zeros(n)
     sv.set_elastic_bounds(zeros, zeros)
     base = sv.plan()
     if base is None:
+        what = "the plan's LP with its integer decisions fixed could not be solved"
+        if sv.hm.h.getModelStatus() == highspy.HighsModelStatus.kTimeLimit:
+            raise SolveTimeLimit(
+                f"{what} within {sv.seconds:g} s, the most one re-solve may take "
+                "(solver.remedy_time_limit, at most the run's --time-limit). Fix: raise them and "
+                "run `forceplan explain RUNDIR`.",
+                sv.seconds,
+            )
         raise SolveError(
-            f"the plan's LP with its integer decisions fixed could not be solved "
-            f"({sv.hm.status_text()}; a re-solve may take {sv.seconds:g} s: "
-            "solver.remedy_time_limit, and the run's --time-limit). Fix: raise them and run "
-            "`forceplan explain RUNDIR`."
+            f"{what} ({sv.hm.status_text()}). Fix: re-plan the scenario; if it persists, report it."
         )
     base_values = base[0]
     sv.basis = sv.hm.h.getBasis()
@@ -1055,18 +1067,18 @@ def _held(
     slacks: dict[str, tuple[np.ndarray, np.ndarray]],
     plan_slacks: dict[str, np.ndarray],
 ) -> np.ndarray:
-    """The plan's value of every slack column of the remedy LP, in the order of *slacks*."""
-    parts = []
+    """The plan's value of every slack column of the remedy LP, in the order of *slacks*
+    (0 for a slack *plan_slacks* does not give)."""
+    parts = [np.zeros(0)]
     for name, (labels, _) in slacks.items():
-        every = np.asarray(bundle.model.variables[name].labels.values).ravel()
-        values = np.zeros(len(every))
+        every = np.asarray(bundle.model.variables[name].labels.values)
         given = plan_slacks.get(name)
-        if given is not None and np.shape(given) == bundle.model.variables[name].labels.shape:
-            values = np.asarray(given, dtype=float).ravel()
-        present = every >= 0
-        by_label = pd.Series(values[present], index=every[present])
-        parts.append(by_label.reindex(labels).fillna(0.0).to_numpy(dtype=float))
-    return np.concatenate(parts) if parts else np.zeros(0)
+        by_label = np.zeros(int(every.max()) + 1 if every.size else 0)
+        if given is not None and np.shape(given) == every.shape:
+            present = every >= 0
+            by_label[every[present]] = np.asarray(given, dtype=float)[present]
+        parts.append(by_label[labels])
+    return np.concatenate(parts)
 
 
 def remedy_table(

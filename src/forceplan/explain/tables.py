@@ -29,10 +29,11 @@ import pandas as pd
 from forceplan.allocate import AllocationOptions, allocate
 from forceplan.domain.interop_levels import formation_levels
 from forceplan.domain.scenario import Scenario
-from forceplan.exceptions import ForceplanError, SolveError
+from forceplan.exceptions import ForceplanError, SolveTimeLimit
 from forceplan.explain.duals import (
     integer_values_from_model,
     integer_values_from_tables,
+    pricing_time_limit,
     shadow_prices,
 )
 from forceplan.explain.remedies import remedy_table
@@ -112,9 +113,7 @@ def binding_tables(
         fixed = integer_values_from_model(bundle, solved_model)
     else:
         fixed = integer_values_from_tables(bundle, tables)
-    limit = float(scenario.header.solver.pricing_time_limit)
-    if time_limit is not None:
-        limit = min(limit, float(time_limit))
+    limit = pricing_time_limit(scenario, time_limit)
     return {"binding": shadow_prices(scenario, fixed, mode=mode, bundle=bundle, time_limit=limit)}
 
 
@@ -164,13 +163,6 @@ def explain_tables(
     return {name: out[name] for name in EXPLAIN_TABLES}
 
 
-def limit_of_pricing(plan: Plan, run_limit: float | None) -> float:
-    """Seconds a pricing stage LP may take: the header's ``solver.pricing_time_limit``, at most
-    the run's time limit."""
-    limit = float(plan.scenario.header.solver.pricing_time_limit)
-    return limit if run_limit is None else min(limit, run_limit)
-
-
 def explain_plan_safely(
     plan: Plan, timings: dict[str, float] | None = None
 ) -> tuple[dict[str, pd.DataFrame], list[str]]:
@@ -200,7 +192,7 @@ def explain_plan_safely(
     # big for its LP is written without the tables those LPs give, and says so)
     given = plan.options.get("time_limit") if plan.options else None
     limit = float(given) if isinstance(given, (int, float)) else None
-    priced_out: str | None = None
+    priced_out: SolveTimeLimit | None = None
     t0 = time.perf_counter()
     try:
         tables, note = formation_tables_and_note(plan.scenario, plan.tables["stock"])
@@ -227,8 +219,8 @@ def explain_plan_safely(
         )
     except Exception as exc:
         log.exception("pricing failed")
-        if isinstance(exc, SolveError) and "time limit" in str(exc).lower():
-            priced_out = f"solver.pricing_time_limit {limit_of_pricing(plan, limit):g} s"
+        if isinstance(exc, SolveTimeLimit):
+            priced_out = exc
         notes.append(
             f"plan/binding.csv is missing: pricing what binds failed ({type(exc).__name__}: "
             f"{exc}); run `forceplan explain RUNDIR` to retry"
@@ -236,8 +228,10 @@ def explain_plan_safely(
     t2 = time.perf_counter()
     try:
         if priced_out is not None:  # the remedies start from the same LP: no time for it either
-            raise SolveError(
-                f"it starts from the LP that pricing could not solve in time ({priced_out})"
+            raise SolveTimeLimit(
+                "it starts from the LP that pricing could not solve in time "
+                f"(solver.pricing_time_limit {priced_out.seconds:g} s)",
+                priced_out.seconds,
             )
         out.update(
             remedy_table(

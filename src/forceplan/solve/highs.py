@@ -54,9 +54,6 @@ from forceplan.solve.progress import ProgressCallback, ProgressEvent, Throttle, 
 log = logging.getLogger(__name__)
 
 _MS = highspy.HighsModelStatus
-_NO_SOLUTION_LIMIT = 2**31 - 1
-"""HiGHS's default ``mip_max_improving_sols`` (``kHighsIInf``: no limit)."""
-
 STATUS_MAP: dict[Any, str] = {
     _MS.kOptimal: "optimal",
     _MS.kModelEmpty: "optimal",
@@ -333,10 +330,14 @@ class HighsBackend:
         idx = np.flatnonzero(c)
         self.h.addRow(-np.inf, float(upper), len(idx), idx.astype(np.int32), c[idx])
 
+    def _columns(self, labels: np.ndarray) -> np.ndarray:
+        """The HiGHS columns of the variables with *labels* (absent ones left out)."""
+        pos = np.unique(self.label_to_pos[labels])
+        return pos[pos >= 0].astype(np.int32)
+
     def fix_zero(self, labels: np.ndarray) -> None:
         """Fix the variables with *labels* at 0 (upper bound 0)."""
-        pos = np.unique(self.label_to_pos[labels])
-        pos = pos[pos >= 0].astype(np.int32)
+        pos = self._columns(labels)
         zeros = np.zeros(len(pos))
         self.h.changeColsBounds(len(pos), pos, zeros, zeros)
 
@@ -347,19 +348,18 @@ class HighsBackend:
         first feasible solution, then free them again; a solution found is where the next run
         starts (:meth:`values` holds it)."""
         h = self.h
-        pos = np.unique(self.label_to_pos[labels])
-        pos = pos[pos >= 0].astype(np.int32)
+        pos = self._columns(labels)
         lp = h.getLp()
         lower = np.asarray(lp.col_lower_, dtype=float)[pos]
         upper = np.asarray(lp.col_upper_, dtype=float)[pos]
-        zeros = np.zeros(len(pos))
-        h.changeColsBounds(len(pos), pos, zeros, zeros)
+        solutions = h.getOptionValue("mip_max_improving_sols")[1]
+        self.fix_zero(labels)
         h.setOptionValue("mip_max_improving_sols", 1)
         try:
             return self.run(time_limit, "solve:first_plan", progress)
         finally:
             if not self.abandoned:  # never change a model HiGHS is still solving
-                h.setOptionValue("mip_max_improving_sols", _NO_SOLUTION_LIMIT)
+                h.setOptionValue("mip_max_improving_sols", solutions)
                 h.changeColsBounds(len(pos), pos, lower, upper)
 
     # -- running -------------------------------------------------------------------------

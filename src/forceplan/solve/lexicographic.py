@@ -203,28 +203,28 @@ def run_stages(
     ran: list[tuple[str, StageOutcome]] = []
     solver = {"name": backend.name, "version": backend.version}
     first: StageOutcome | None = None
+    first_words = ""  # what the plan to start from is, for the message
 
     def result(status: str, values: np.ndarray | None, gap: float | None, msg: str) -> SolveResult:
         return SolveResult(
-            status, values, gap, msg, ran, solver, time.perf_counter() - start, first, no_action
+            status, values, gap, msg, ran, solver, time.perf_counter() - start, first, first_words
         )
 
     # with a time limit, a plan exists before the first stage: the plan without new action
     # (moments to find), which the first stage starts from and improves on
     starter = getattr(backend, "first_plan", None)
-    no_action = ""
     if time_limit is not None and stage_list and starter is not None:
         backend.set_objective(stage_list[0])
         cap = FIRST_PLAN_SHARE * time_limit
         with Phase("solve:first_plan", progress):
             for fixed_names, words in FIRST_PLANS:
-                left = min(cap, time_limit) - (time.perf_counter() - start)
+                left = cap - (time.perf_counter() - start)
                 if left <= 0:
                     break
                 first = starter(action_labels(bundle, fixed_names), left, progress)
                 log.info("%s: %s in %.2fs", words, first.status, first.seconds)
                 if first.has_solution:
-                    no_action = words
+                    first_words = words
                     break
                 first = None
 
@@ -254,12 +254,13 @@ def run_stages(
         if out.status == "time_limit":
             if i == 0 and first is not None and not _improved(out, first):
                 gap = out.gap if out.has_solution else first.gap
+                gap = 1.0 if gap is None else gap  # no bound known yet
                 return result(
                     "time_limit",
                     backend.values(),
-                    1.0 if gap is None else gap,
+                    gap,
                     f"time limit reached in stage '{stage.name}' before the solver improved on "
-                    f"a plan {no_action}: that plan, gap {_gap_text(1.0 if gap is None else gap)}",
+                    f"a plan {first_words}: that plan, gap {_gap_text(gap)}",
                 )
             if out.has_solution:
                 return result(
